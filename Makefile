@@ -1,0 +1,51 @@
+# ngx_http_api_module
+#
+#   make              build build/ngx_http_api_module.so against the
+#                     distribution's nginx sources (NGINX_SRC to override)
+#   make run          install what is missing, build, run Redis + nginx in the
+#                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
+#   make test         install what is missing, build, run the whole t/ suite
+#   make test-valgrind  the suite with nginx under valgrind memcheck
+#   make clean        remove build output and private run state
+
+NGINX_SRC    ?= /usr/share/nginx/src
+BUILD        ?= build
+API_PORT     ?= 8080
+REDIS_PORT   ?= 6380
+TEST_REDIS_PORT ?= 6390
+MODULE_CFLAGS ?=
+
+MODULE  := $(BUILD)/ngx_http_api_module.so
+SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h)
+
+export API_PORT REDIS_PORT TEST_REDIS_PORT
+
+.PHONY: all deps run test test-harness test-valgrind clean
+
+all: $(MODULE)
+
+$(BUILD)/nginx/Makefile: config Makefile tools/configure
+	tools/configure "$(NGINX_SRC)" "$(BUILD)/nginx" "$(CURDIR)" \
+	    "$(MODULE_CFLAGS)"
+
+$(MODULE): $(BUILD)/nginx/Makefile $(SOURCES)
+	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
+	cp $(BUILD)/nginx/objs/ngx_http_api_module.so $@
+
+deps:
+	tools/deps
+
+run: deps
+	$(MAKE) all
+	tools/run
+
+test: deps
+	$(MAKE) all
+	tools/test
+
+test-valgrind: deps
+	$(MAKE) all
+	TEST_WITH_VALGRIND=1 tools/test
+
+clean:
+	rm -rf $(BUILD) .run t/servroot*

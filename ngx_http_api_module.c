@@ -1,0 +1,500 @@
+
+/*
+ * ngx_http_api_module: directives, configuration and process hooks.
+ */
+
+
+#include <sys/un.h>
+
+#include "ngx_http_api.h"
+#include "ngx_http_api_redis.h"
+#include "ngx_http_api_health.h"
+
+
+typedef struct {
+    ngx_int_t    min;
+    ngx_int_t    max;
+} ngx_http_api_num_bounds_t;
+
+
+static void *ngx_http_api_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_api_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_api_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_http_api_init_process(ngx_cycle_t *cycle);
+static void ngx_http_api_exit_process(ngx_cycle_t *cycle);
+
+static char *ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_conf_set_msec(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void ngx_http_api_needs_redis(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf);
+
+
+static ngx_http_api_num_bounds_t  ngx_http_api_connections_bounds = {
+    1, 64
+};
+
+static ngx_http_api_num_bounds_t  ngx_http_api_max_pending_bounds = {
+    1, 1048576
+};
+
+static ngx_http_api_num_bounds_t  ngx_http_api_database_bounds = {
+    0, 65535
+};
+
+
+static ngx_command_t  ngx_http_api_commands[] = {
+
+    { ngx_string("api_redis_server"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_redis_server,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_redis_connections"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, connections),
+      &ngx_http_api_connections_bounds },
+
+    { ngx_string("api_redis_connect_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, connect_timeout),
+      NULL },
+
+    { ngx_string("api_redis_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, timeout),
+      NULL },
+
+    { ngx_string("api_redis_backoff_max"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, backoff_max),
+      NULL },
+
+    { ngx_string("api_redis_max_pending"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, max_pending),
+      &ngx_http_api_max_pending_bounds },
+
+    { ngx_string("api_redis_password"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, password),
+      NULL },
+
+    { ngx_string("api_redis_username"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, username),
+      NULL },
+
+    { ngx_string("api_redis_database"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, database),
+      &ngx_http_api_database_bounds },
+
+    { ngx_string("api_redis_prefix"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, prefix),
+      NULL },
+
+    { ngx_string("api_health"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_api_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_api_create_main_conf,         /* create main configuration */
+    ngx_http_api_init_main_conf,           /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_api_create_loc_conf,          /* create location configuration */
+    ngx_http_api_merge_loc_conf            /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_api_module = {
+    NGX_MODULE_V1,
+    &ngx_http_api_module_ctx,              /* module context */
+    ngx_http_api_commands,                 /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_api_init_process,             /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_api_exit_process,             /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_api_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_api_main_conf_t  *amcf;
+
+    amcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_api_main_conf_t));
+    if (amcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     amcf->server = { 0, NULL };
+     *     amcf->host = NULL;
+     *     amcf->unix_path = NULL;
+     *     amcf->password = { 0, NULL };
+     *     amcf->username = { 0, NULL };
+     *     amcf->prefix = { 0, NULL };
+     *     amcf->needs_file = { 0, NULL };
+     *     amcf->redis = NULL;
+     */
+
+    amcf->connections = NGX_CONF_UNSET_UINT;
+    amcf->connect_timeout = NGX_CONF_UNSET_MSEC;
+    amcf->timeout = NGX_CONF_UNSET_MSEC;
+    amcf->backoff_max = NGX_CONF_UNSET_MSEC;
+    amcf->max_pending = NGX_CONF_UNSET_UINT;
+    amcf->database = NGX_CONF_UNSET;
+    amcf->request_id_index = NGX_ERROR;
+
+    if (ngx_array_init(&amcf->scripts, cf->pool, 4,
+                       sizeof(ngx_http_api_script_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return amcf;
+}
+
+
+static char *
+ngx_http_api_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_api_main_conf_t *amcf = conf;
+
+    ngx_str_t  request_id = ngx_string("request_id");
+
+    ngx_conf_init_uint_value(amcf->connections, 2);
+    ngx_conf_init_msec_value(amcf->connect_timeout, 1000);
+    ngx_conf_init_msec_value(amcf->timeout, 1000);
+    ngx_conf_init_msec_value(amcf->backoff_max, 500);
+    ngx_conf_init_uint_value(amcf->max_pending, 1024);
+    ngx_conf_init_value(amcf->database, 0);
+
+    if (amcf->prefix.data == NULL) {
+        ngx_str_set(&amcf->prefix, "api:");
+    }
+
+    if (amcf->backoff_max < 100) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"api_redis_backoff_max\" must be at least 100ms, "
+                      "not %Mms", amcf->backoff_max);
+        return NGX_CONF_ERROR;
+    }
+
+    if (amcf->username.len && amcf->password.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"api_redis_username\" \"%V\" needs "
+                      "\"api_redis_password\"", &amcf->username);
+        return NGX_CONF_ERROR;
+    }
+
+    if (amcf->needs_file.len && amcf->server.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "the Redis-backed location at %V:%ui needs "
+                      "\"api_redis_server\" in the \"http\" block",
+                      &amcf->needs_file, amcf->needs_line);
+        return NGX_CONF_ERROR;
+    }
+
+    amcf->request_id_index = ngx_http_get_variable_index(cf, &request_id);
+    if (amcf->request_id_index == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_api_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_api_loc_conf_t  *alcf;
+
+    alcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_api_loc_conf_t));
+    if (alcf == NULL) {
+        return NULL;
+    }
+
+    alcf->health = NGX_CONF_UNSET;
+
+    return alcf;
+}
+
+
+static char *
+ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_api_loc_conf_t *prev = parent;
+    ngx_http_api_loc_conf_t *conf = child;
+
+    ngx_conf_merge_value(conf->health, prev->health, 0);
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_api_main_conf_t  *amcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        return NGX_OK;
+    }
+
+    amcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_api_module);
+
+    if (amcf == NULL || amcf->server.len == 0) {
+        return NGX_OK;
+    }
+
+    return ngx_http_api_redis_init_process(cycle, amcf);
+}
+
+
+static void
+ngx_http_api_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_api_main_conf_t  *amcf;
+
+    amcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_api_module);
+
+    if (amcf != NULL) {
+        ngx_http_api_redis_exit_process(amcf);
+    }
+}
+
+
+/*
+ * api_redis_server host[:port] | unix:/path;
+ * A host name is resolved here, once: requests never wait on DNS.
+ */
+
+static char *
+ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_main_conf_t *amcf = conf;
+
+    u_char      text[NGX_SOCKADDR_STRLEN];
+    size_t      len;
+    ngx_url_t   u;
+    ngx_str_t  *value;
+
+    if (amcf->server.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len > 5 && ngx_strncasecmp(value[1].data,
+                                            (u_char *) "unix:", 5) == 0)
+    {
+        len = value[1].len - 5;
+
+        if (len >= sizeof(((struct sockaddr_un *) 0)->sun_path)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unix socket path \"%V\" is too long",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        amcf->unix_path = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->unix_path == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->unix_path, value[1].data + 5, len + 1);
+
+    } else {
+        ngx_memzero(&u, sizeof(ngx_url_t));
+
+        u.url = value[1];
+        u.default_port = NGX_HTTP_API_REDIS_PORT;
+
+        if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\": %s",
+                               &value[1], u.err ? u.err : "cannot parse");
+            return NGX_CONF_ERROR;
+        }
+
+        if (u.uri.len || u.naddrs == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\"", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
+                            NGX_SOCKADDR_STRLEN, 0);
+
+        amcf->host = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->host == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->host, text, len + 1);
+        amcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    }
+
+    amcf->server = value[1];
+    amcf->conf_file = cf->conf_file->file.name;
+    amcf->conf_line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (alcf->health != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    alcf->health = 1;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_api_health_handler;
+
+    ngx_http_api_needs_redis(cf,
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_api_needs_redis(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
+{
+    if (amcf->needs_file.len == 0) {
+        amcf->needs_file = cf->conf_file->file.name;
+        amcf->needs_line = cf->conf_file->line;
+    }
+}
+
+
+/* ngx_conf_set_num_slot with bounds, quoting the bad value. */
+
+static char *
+ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_int_t                  *np, n;
+    ngx_str_t                  *value;
+    ngx_http_api_num_bounds_t  *b;
+
+    np = (ngx_int_t *) (p + cmd->offset);
+
+    if (*np != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    b = cmd->post;
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n < b->min || n > b->max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\": "
+                           "must be a number from %i to %i",
+                           &value[1], &cmd->name, b->min, b->max);
+        return NGX_CONF_ERROR;
+    }
+
+    *np = n;
+
+    return NGX_CONF_OK;
+}
+
+
+/* ngx_conf_set_msec_slot for a positive time, quoting the bad value. */
+
+static char *
+ngx_http_api_conf_set_msec(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_int_t    ms;
+    ngx_str_t   *value;
+    ngx_msec_t  *mp;
+
+    mp = (ngx_msec_t *) (p + cmd->offset);
+
+    if (*mp != NGX_CONF_UNSET_MSEC) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    ms = ngx_parse_time(&value[1], 0);
+
+    if (ms == NGX_ERROR || ms == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid time \"%V\" in \"%V\": must be a "
+                           "positive time such as \"500ms\" or \"2s\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    *mp = (ngx_msec_t) ms;
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,72 @@
+
+/*
+ * ngx_http_api_module: configuration and types shared by every source file.
+ */
+
+
+#ifndef _NGX_HTTP_API_H_INCLUDED_
+#define _NGX_HTTP_API_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+#define NGX_HTTP_API_VERSION            "0.1.0"
+
+#define NGX_HTTP_API_REDIS_PORT         6379
+
+
+typedef struct ngx_http_api_redis_s  ngx_http_api_redis_t;
+
+
+/* A Lua script the engine loads on every connection (SCRIPT LOAD). */
+typedef struct {
+    ngx_str_t                    name;
+    ngx_str_t                    source;
+    u_char                       sha1[41];    /* hex digest, NUL-terminated */
+} ngx_http_api_script_t;
+
+
+typedef struct {
+    /* api_redis_server: "host:port" resolved at configuration time */
+    ngx_str_t                    server;      /* as written, for logs */
+    u_char                      *host;        /* numeric address, C string */
+    int                          port;
+    u_char                      *unix_path;   /* "unix:" sockets, C string */
+    ngx_str_t                    conf_file;   /* where api_redis_server is */
+    ngx_uint_t                   conf_line;
+
+    ngx_uint_t                   connections;
+    ngx_msec_t                   connect_timeout;
+    ngx_msec_t                   timeout;
+    ngx_msec_t                   backoff_max;
+    ngx_uint_t                   max_pending;
+    ngx_str_t                    password;
+    ngx_str_t                    username;
+    ngx_int_t                    database;
+    ngx_str_t                    prefix;
+
+    ngx_array_t                  scripts;     /* ngx_http_api_script_t * */
+
+    /* where the first location that needs Redis was configured */
+    ngx_str_t                    needs_file;
+    ngx_uint_t                   needs_line;
+
+    ngx_int_t                    request_id_index;
+
+    /* per worker: created in init_process, destroyed in exit_process */
+    ngx_http_api_redis_t        *redis;
+} ngx_http_api_main_conf_t;
+
+
+typedef struct {
+    ngx_flag_t                   health;
+} ngx_http_api_loc_conf_t;
+
+
+extern ngx_module_t  ngx_http_api_module;
+
+
+#endif /* _NGX_HTTP_API_H_INCLUDED_ */

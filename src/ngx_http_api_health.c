@@ -1,0 +1,122 @@
+
+/*
+ * ngx_http_api_module: the api_health endpoint.
+ *
+ * GET runs a real PING through this worker's Redis engine and reports
+ * the round trip; a Redis that is down or slow gives a problem response.
+ */
+
+
+#include <time.h>
+
+#include "ngx_http_api_health.h"
+#include "ngx_http_api_redis.h"
+#include "ngx_http_api_response.h"
+
+
+typedef struct {
+    struct timespec   start;
+} ngx_http_api_health_ctx_t;
+
+
+static void ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status);
+
+
+ngx_int_t
+ngx_http_api_health_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                   rc;
+    ngx_http_api_health_ctx_t  *ctx;
+
+    static const char          *argv[] = { "PING" };
+    static const size_t         argvlen[] = { 4 };
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        if (ngx_http_api_set_header(r, "Allow", "GET, HEAD") != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_discard_request_body(r);
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                         NGX_HTTP_API_E_METHOD,
+                                         "Use GET or HEAD.");
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_palloc(r->pool, sizeof(ngx_http_api_health_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+
+    rc = ngx_http_api_redis_send(r, ngx_http_api_health_reply, ctx,
+                                 1, argv, argvlen);
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    return ngx_http_api_send_redis_problem(r, rc);
+}
+
+
+static void
+ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status)
+{
+    ngx_http_api_health_ctx_t *ctx = data;
+
+    u_char           *body, *p;
+    ngx_int_t         rc;
+    ngx_uint_t        us;
+    struct timespec   now;
+
+    if (status != NGX_OK) {
+        ngx_http_finalize_request(r,
+                                  ngx_http_api_send_redis_problem(r, status));
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "api health: PING failed: %*s",
+                      (size_t) reply->len, reply->str);
+
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                       NGX_HTTP_API_E_REDIS_ERROR,
+                                       "Redis answered PING with an error.");
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &now);
+
+    us = (now.tv_sec - ctx->start.tv_sec) * 1000000
+         + (now.tv_nsec - ctx->start.tv_nsec) / 1000;
+
+    body = ngx_pnalloc(r->pool, sizeof("{\"status\":\"ok\",\"redis\":"
+                                       "{\"status\":\"up\",\"latency_ms\":"
+                                       ".000}}") + NGX_INT_T_LEN);
+    if (body == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = ngx_sprintf(body, "{\"status\":\"ok\",\"redis\":{\"status\":\"up\","
+                    "\"latency_ms\":%ui.%03ui}}", us / 1000, us % 1000);
+
+    if (ngx_http_api_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_finalize_request(r,
+                              ngx_http_api_send_json(r, NGX_HTTP_OK, body,
+                                                     p - body));
+}

@@ -1,0 +1,1194 @@
+
+/*
+ * ngx_http_api_module: the per-worker Redis engine.
+ *
+ * A few persistent hiredis async connections per worker, driven by nginx
+ * events.  Each connection goes connecting -> handshake (AUTH, SELECT,
+ * SCRIPT LOAD, CLIENT SETNAME, pipelined) -> ready, and back to idle with
+ * a jittered exponential backoff when anything fails.  Requests share the
+ * connections (pipelining); hiredis gets a command token, never the request.
+ */
+
+
+#include <ngx_sha1.h>
+#include <hiredis/async.h>
+
+#include "ngx_http_api_redis.h"
+
+
+#define NGX_HTTP_API_REDIS_IDLE        0   /* no context, maybe backing off */
+#define NGX_HTTP_API_REDIS_CONNECTING  1   /* connect + handshake running */
+#define NGX_HTTP_API_REDIS_READY       2
+#define NGX_HTTP_API_REDIS_CLOSING     3   /* being freed; takes nothing */
+
+#define NGX_HTTP_API_REDIS_BACKOFF_MIN 50  /* ms */
+
+
+typedef struct ngx_http_api_redis_conn_s  ngx_http_api_redis_conn_t;
+
+
+/* One handshake command; hiredis gets it as privdata. */
+typedef struct {
+    ngx_http_api_redis_conn_t       *conn;
+    const char                      *what;
+} ngx_http_api_redis_step_t;
+
+
+/*
+ * The token hiredis holds for one request command.  It lives on the
+ * engine's free list or on its connection's pending queue, never in a
+ * request pool: "r" is cleared by the request's cleanup, so a reply that
+ * comes after the request is gone is dropped.
+ */
+typedef struct {
+    ngx_queue_t                      queue;
+    ngx_http_api_redis_conn_t       *conn;
+    ngx_http_request_t              *r;
+    ngx_http_cleanup_t              *cln;
+    ngx_http_api_redis_handler_pt    handler;
+    void                            *data;
+    ngx_msec_t                       sent;
+    ngx_http_api_script_t           *script;
+    int                              argc;
+    const char                     **argv;
+    size_t                          *argvlen;
+} ngx_http_api_redis_cmd_t;
+
+
+struct ngx_http_api_redis_conn_s {
+    ngx_http_api_redis_t            *engine;
+    redisAsyncContext               *ac;
+    ngx_connection_t                *c;        /* nginx events for ac's fd */
+    ngx_uint_t                       index;
+    ngx_uint_t                       state;
+    ngx_uint_t                       failures;  /* since the last ready */
+    ngx_msec_t                       backoff;
+    ngx_int_t                        reset_status;
+
+    ngx_queue_t                      pending;   /* tokens, in send order */
+    ngx_uint_t                       npending;
+
+    ngx_http_api_redis_step_t       *steps;
+    ngx_uint_t                       nsteps;
+    ngx_uint_t                       steps_left;
+
+    ngx_event_t                      timer;     /* connect/reply deadline */
+    ngx_event_t                      reconnect;
+};
+
+
+struct ngx_http_api_redis_s {
+    ngx_http_api_main_conf_t        *amcf;
+    ngx_log_t                       *log;
+    ngx_http_api_redis_conn_t       *conns;
+    ngx_uint_t                       nconns;
+    ngx_uint_t                       next;
+    ngx_queue_t                      free;
+    ngx_uint_t                       exiting;
+    u_char                           client_name[NGX_INT_T_LEN + 16];
+};
+
+
+static void ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn);
+static ngx_int_t ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_ready(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_reset(ngx_http_api_redis_conn_t *conn,
+    ngx_int_t status);
+static void ngx_http_api_redis_schedule(ngx_http_api_redis_conn_t *conn);
+static ngx_uint_t ngx_http_api_redis_failed(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_arm(ngx_http_api_redis_conn_t *conn);
+static ngx_http_api_redis_conn_t *ngx_http_api_redis_pick(
+    ngx_http_api_redis_t *engine);
+static ngx_int_t ngx_http_api_redis_submit(ngx_http_request_t *r,
+    ngx_http_api_redis_handler_pt handler, void *data,
+    ngx_http_api_script_t *script, int argc, const char **argv,
+    size_t *argvlen);
+
+static void ngx_http_api_redis_connect_cb(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep,
+    void *privdata);
+static void ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep,
+    void *privdata);
+static void ngx_http_api_redis_detach(void *data);
+
+static void ngx_http_api_redis_read_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_write_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_timer_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_reconnect_handler(ngx_event_t *ev);
+
+static void ngx_http_api_redis_add_read(void *privdata);
+static void ngx_http_api_redis_del_read(void *privdata);
+static void ngx_http_api_redis_add_write(void *privdata);
+static void ngx_http_api_redis_del_write(void *privdata);
+static void ngx_http_api_redis_cleanup(void *privdata);
+static void ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn);
+
+
+/*
+ * Creates this worker's engine and starts connecting.  Memory comes from
+ * the cycle pool; tokens are malloc'd and freed in exit_process.
+ */
+
+ngx_int_t
+ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
+    ngx_http_api_main_conf_t *amcf)
+{
+    ngx_uint_t                  i;
+    ngx_http_api_redis_t       *engine;
+    ngx_http_api_redis_conn_t  *conn;
+
+    engine = ngx_pcalloc(cycle->pool, sizeof(ngx_http_api_redis_t));
+    if (engine == NULL) {
+        return NGX_ERROR;
+    }
+
+    engine->amcf = amcf;
+    engine->log = cycle->log;
+    engine->nconns = amcf->connections;
+    ngx_queue_init(&engine->free);
+
+    ngx_sprintf(engine->client_name, "ngx_http_api:%P%Z", ngx_pid);
+
+    engine->conns = ngx_pcalloc(cycle->pool,
+                        engine->nconns * sizeof(ngx_http_api_redis_conn_t));
+    if (engine->conns == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < engine->nconns; i++) {
+        conn = &engine->conns[i];
+
+        conn->engine = engine;
+        conn->index = i;
+        conn->backoff = NGX_HTTP_API_REDIS_BACKOFF_MIN;
+        ngx_queue_init(&conn->pending);
+
+        /* AUTH, SELECT, CLIENT SETNAME and one SCRIPT LOAD per script */
+        conn->steps = ngx_pcalloc(cycle->pool,
+                                  (3 + amcf->scripts.nelts)
+                                  * sizeof(ngx_http_api_redis_step_t));
+        if (conn->steps == NULL) {
+            return NGX_ERROR;
+        }
+
+        conn->timer.handler = ngx_http_api_redis_timer_handler;
+        conn->timer.data = conn;
+        conn->timer.log = cycle->log;
+
+        conn->reconnect.handler = ngx_http_api_redis_reconnect_handler;
+        conn->reconnect.data = conn;
+        conn->reconnect.log = cycle->log;
+        conn->reconnect.cancelable = 1;
+    }
+
+    amcf->redis = engine;
+
+    for (i = 0; i < engine->nconns; i++) {
+        ngx_http_api_redis_connect(&engine->conns[i]);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Closes every connection.  Pending commands are dropped without touching
+ * their requests (the worker is going away); tokens are freed here.
+ */
+
+void
+ngx_http_api_redis_exit_process(ngx_http_api_main_conf_t *amcf)
+{
+    ngx_uint_t                  i;
+    ngx_queue_t                *q;
+    ngx_http_api_redis_t       *engine;
+    ngx_http_api_redis_conn_t  *conn;
+    ngx_http_api_redis_cmd_t   *cmd;
+
+    engine = amcf->redis;
+    if (engine == NULL) {
+        return;
+    }
+
+    engine->exiting = 1;
+
+    for (i = 0; i < engine->nconns; i++) {
+        conn = &engine->conns[i];
+
+        if (conn->reconnect.timer_set) {
+            ngx_del_timer(&conn->reconnect);
+        }
+
+        if (conn->ac != NULL) {
+            ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
+        }
+
+        if (conn->timer.timer_set) {
+            ngx_del_timer(&conn->timer);
+        }
+    }
+
+    while (!ngx_queue_empty(&engine->free)) {
+        q = ngx_queue_head(&engine->free);
+        ngx_queue_remove(q);
+        cmd = ngx_queue_data(q, ngx_http_api_redis_cmd_t, queue);
+        ngx_free(cmd);
+    }
+
+    amcf->redis = NULL;
+}
+
+
+static void
+ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
+{
+    ngx_connection_t           *c;
+    redisAsyncContext          *ac;
+    ngx_http_api_redis_t       *engine;
+    ngx_http_api_main_conf_t   *amcf;
+
+    engine = conn->engine;
+    amcf = engine->amcf;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, engine->log, 0,
+                   "api redis #%ui connect to \"%V\"",
+                   conn->index, &amcf->server);
+
+    if (amcf->unix_path != NULL) {
+        ac = redisAsyncConnectUnix((const char *) amcf->unix_path);
+
+    } else {
+        ac = redisAsyncConnect((const char *) amcf->host, amcf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ALERT, engine->log, 0,
+                      "api redis #%ui: cannot allocate a context",
+                      conn->index);
+        conn->failures++;
+        ngx_http_api_redis_schedule(conn);
+        return;
+    }
+
+    if (ac->err) {
+        ngx_log_error(ngx_http_api_redis_failed(conn), engine->log, 0,
+                      "api redis #%ui: connect to \"%V\" failed: %s",
+                      conn->index, &amcf->server, ac->errstr);
+        redisAsyncFree(ac);
+        ngx_http_api_redis_schedule(conn);
+        return;
+    }
+
+    c = ngx_get_connection(ac->c.fd, engine->log);
+    if (c == NULL) {
+        ngx_log_error(NGX_LOG_ERR, engine->log, 0,
+                      "api redis #%ui: no free worker connection",
+                      conn->index);
+        redisAsyncFree(ac);
+        conn->failures++;
+        ngx_http_api_redis_schedule(conn);
+        return;
+    }
+
+    c->data = conn;
+    c->read->handler = ngx_http_api_redis_read_handler;
+    c->write->handler = ngx_http_api_redis_write_handler;
+    c->read->log = engine->log;
+    c->write->log = engine->log;
+
+    conn->ac = ac;
+    conn->c = c;
+    conn->state = NGX_HTTP_API_REDIS_CONNECTING;
+    conn->reset_status = 0;
+
+    ac->data = conn;
+    ac->ev.data = conn;
+    ac->ev.addRead = ngx_http_api_redis_add_read;
+    ac->ev.delRead = ngx_http_api_redis_del_read;
+    ac->ev.addWrite = ngx_http_api_redis_add_write;
+    ac->ev.delWrite = ngx_http_api_redis_del_write;
+    ac->ev.cleanup = ngx_http_api_redis_cleanup;
+
+    (void) redisAsyncSetConnectCallback(ac, ngx_http_api_redis_connect_cb);
+    (void) redisAsyncSetDisconnectCallback(ac,
+                                           ngx_http_api_redis_disconnect_cb);
+
+    conn->timer.cancelable = 1;
+    ngx_add_timer(&conn->timer, amcf->connect_timeout);
+
+    if (ngx_http_api_redis_handshake(conn) != NGX_OK) {
+        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
+    }
+}
+
+
+/*
+ * Queues the handshake behind the (non-blocking) connect; hiredis writes
+ * it once the socket is connected.  The connection is ready when the last
+ * step answers.
+ */
+
+static ngx_int_t
+ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn)
+{
+    int                         argc;
+    ngx_uint_t                  i;
+    const char                 *argv[3];
+    size_t                      argvlen[3];
+    redisAsyncContext          *ac;
+    ngx_http_api_script_t     **script;
+    ngx_http_api_redis_step_t  *step;
+    ngx_http_api_main_conf_t   *amcf;
+
+    amcf = conn->engine->amcf;
+    ac = conn->ac;
+    conn->nsteps = 0;
+
+    if (amcf->password.len) {
+        argc = 0;
+        argv[argc] = "AUTH";
+        argvlen[argc++] = 4;
+
+        if (amcf->username.len) {
+            argv[argc] = (const char *) amcf->username.data;
+            argvlen[argc++] = amcf->username.len;
+        }
+
+        argv[argc] = (const char *) amcf->password.data;
+        argvlen[argc++] = amcf->password.len;
+
+        step = &conn->steps[conn->nsteps++];
+        step->conn = conn;
+        step->what = "AUTH";
+
+        if (redisAsyncCommandArgv(ac, ngx_http_api_redis_step_cb, step,
+                                  argc, argv, argvlen)
+            != REDIS_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (amcf->database) {
+        step = &conn->steps[conn->nsteps++];
+        step->conn = conn;
+        step->what = "SELECT";
+
+        if (redisAsyncCommand(ac, ngx_http_api_redis_step_cb, step,
+                              "SELECT %d", (int) amcf->database)
+            != REDIS_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    script = amcf->scripts.elts;
+
+    for (i = 0; i < amcf->scripts.nelts; i++) {
+        argv[0] = "SCRIPT";
+        argvlen[0] = 6;
+        argv[1] = "LOAD";
+        argvlen[1] = 4;
+        argv[2] = (const char *) script[i]->source.data;
+        argvlen[2] = script[i]->source.len;
+
+        step = &conn->steps[conn->nsteps++];
+        step->conn = conn;
+        step->what = "SCRIPT LOAD";
+
+        if (redisAsyncCommandArgv(ac, ngx_http_api_redis_step_cb, step,
+                                  3, argv, argvlen)
+            != REDIS_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    step = &conn->steps[conn->nsteps++];
+    step->conn = conn;
+    step->what = "CLIENT SETNAME";
+
+    if (redisAsyncCommand(ac, ngx_http_api_redis_step_cb, step,
+                          "CLIENT SETNAME %s", conn->engine->client_name)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    conn->steps_left = conn->nsteps;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep, void *privdata)
+{
+    redisReply                 *reply = rep;
+    ngx_http_api_redis_step_t  *step = privdata;
+
+    ngx_http_api_redis_conn_t  *conn;
+
+    if (reply == NULL) {
+        /* the context is being freed; the cleanup hook handles it */
+        return;
+    }
+
+    conn = step->conn;
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, conn->engine->log, 0,
+                      "api redis #%ui: %s failed: %*s",
+                      conn->index, step->what,
+                      (size_t) reply->len, reply->str);
+        conn->failures++;
+        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                   "api redis #%ui: %s ok", conn->index, step->what);
+
+    if (--conn->steps_left == 0) {
+        ngx_http_api_redis_ready(conn);
+    }
+}
+
+
+static void
+ngx_http_api_redis_ready(ngx_http_api_redis_conn_t *conn)
+{
+    ngx_queue_t               *q;
+    ngx_http_api_redis_cmd_t  *cmd;
+
+    if (conn->failures) {
+        ngx_log_error(NGX_LOG_NOTICE, conn->engine->log, 0,
+                      "api redis #%ui: connected to \"%V\" again",
+                      conn->index, &conn->engine->amcf->server);
+
+    } else {
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                       "api redis #%ui: ready, %ui commands queued",
+                       conn->index, conn->npending);
+    }
+
+    conn->state = NGX_HTTP_API_REDIS_READY;
+    conn->failures = 0;
+    conn->backoff = NGX_HTTP_API_REDIS_BACKOFF_MIN;
+
+    if (conn->timer.timer_set) {
+        ngx_del_timer(&conn->timer);
+    }
+
+    /* commands queued during the handshake are timed from now on */
+
+    for (q = ngx_queue_head(&conn->pending);
+         q != ngx_queue_sentinel(&conn->pending);
+         q = ngx_queue_next(q))
+    {
+        cmd = ngx_queue_data(q, ngx_http_api_redis_cmd_t, queue);
+        cmd->sent = ngx_current_msec;
+    }
+
+    ngx_http_api_redis_arm(conn);
+}
+
+
+/*
+ * Frees the context.  hiredis then calls every pending callback with a
+ * NULL reply (each request fails with "status"), then the cleanup hook,
+ * which schedules the reconnect.  Inside a hiredis callback the free is
+ * deferred by hiredis until the callback returns.
+ */
+
+static void
+ngx_http_api_redis_reset(ngx_http_api_redis_conn_t *conn, ngx_int_t status)
+{
+    if (conn->ac == NULL || conn->state == NGX_HTTP_API_REDIS_CLOSING) {
+        return;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                   "api redis #%ui reset, pending fail with %i",
+                   conn->index, status);
+
+    conn->reset_status = status;
+    conn->state = NGX_HTTP_API_REDIS_CLOSING;
+
+    redisAsyncFree(conn->ac);
+}
+
+
+static void
+ngx_http_api_redis_schedule(ngx_http_api_redis_conn_t *conn)
+{
+    ngx_msec_t  delay;
+
+    if (conn->engine->exiting || ngx_exiting || ngx_quit || ngx_terminate) {
+        return;
+    }
+
+    if (conn->reconnect.timer_set) {
+        return;
+    }
+
+    if (conn->failures == 0) {
+        /* a healthy connection dropped: try again almost at once */
+        delay = 1 + ngx_random() % NGX_HTTP_API_REDIS_BACKOFF_MIN;
+
+    } else {
+        /* "equal jitter": between half and all of the backoff */
+        delay = conn->backoff / 2 + ngx_random() % (conn->backoff / 2 + 1);
+
+        conn->backoff *= 2;
+        if (conn->backoff > conn->engine->amcf->backoff_max) {
+            conn->backoff = conn->engine->amcf->backoff_max;
+        }
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                   "api redis #%ui reconnect in %M ms", conn->index, delay);
+
+    ngx_add_timer(&conn->reconnect, delay);
+}
+
+
+/*
+ * Counts a failed attempt; returns the log level to report it at: the
+ * first failure is an error, the retries of an outage only "info".
+ */
+
+static ngx_uint_t
+ngx_http_api_redis_failed(ngx_http_api_redis_conn_t *conn)
+{
+    conn->failures++;
+
+    return (conn->failures == 1) ? NGX_LOG_ERR : NGX_LOG_INFO;
+}
+
+
+/* Keeps the deadline timer on the oldest command in flight. */
+
+static void
+ngx_http_api_redis_arm(ngx_http_api_redis_conn_t *conn)
+{
+    ngx_msec_int_t             left;
+    ngx_http_api_redis_cmd_t  *cmd;
+
+    if (conn->state != NGX_HTTP_API_REDIS_READY) {
+        return;
+    }
+
+    if (ngx_queue_empty(&conn->pending)) {
+        if (conn->timer.timer_set) {
+            ngx_del_timer(&conn->timer);
+        }
+
+        return;
+    }
+
+    cmd = ngx_queue_data(ngx_queue_head(&conn->pending),
+                         ngx_http_api_redis_cmd_t, queue);
+
+    left = (ngx_msec_int_t) (cmd->sent + conn->engine->amcf->timeout
+                             - ngx_current_msec);
+    if (left <= 0) {
+        left = 1;
+    }
+
+    /* graceful shutdown waits for the commands in flight */
+    conn->timer.cancelable = 0;
+    ngx_add_timer(&conn->timer, (ngx_msec_t) left);
+}
+
+
+static ngx_http_api_redis_conn_t *
+ngx_http_api_redis_pick(ngx_http_api_redis_t *engine)
+{
+    ngx_uint_t                  i, n, max;
+    ngx_http_api_redis_conn_t  *conn, *first;
+
+    n = engine->nconns;
+    max = engine->amcf->max_pending;
+    first = NULL;
+
+    for (i = 0; i < n; i++) {
+        conn = &engine->conns[(engine->next + i) % n];
+
+        if (conn->npending >= max) {
+            continue;
+        }
+
+        if (conn->state == NGX_HTTP_API_REDIS_READY) {
+            engine->next = (conn->index + 1) % n;
+            return conn;
+        }
+
+        /*
+         * A first attempt (worker start, or just after a drop) may take
+         * commands: they go out behind the handshake.  Once an attempt has
+         * failed, requests get 503 at once until a connection is ready.
+         */
+
+        if (conn->state == NGX_HTTP_API_REDIS_CONNECTING
+            && conn->failures == 0
+            && first == NULL)
+        {
+            first = conn;
+        }
+    }
+
+    return first;
+}
+
+
+ngx_int_t
+ngx_http_api_redis_send(ngx_http_request_t *r,
+    ngx_http_api_redis_handler_pt handler, void *data, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    return ngx_http_api_redis_submit(r, handler, data, NULL, argc, argv,
+                                     (size_t *) argvlen);
+}
+
+
+ngx_int_t
+ngx_http_api_redis_eval(ngx_http_request_t *r,
+    ngx_http_api_redis_handler_pt handler, void *data,
+    ngx_http_api_script_t *script, int nkeys, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    int          i;
+    u_char      *p;
+    size_t      *avl;
+    const char **av;
+
+    av = ngx_palloc(r->pool, (argc + 3) * sizeof(char *));
+    avl = ngx_palloc(r->pool, (argc + 3) * sizeof(size_t));
+    p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+
+    if (av == NULL || avl == NULL || p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    av[0] = "EVALSHA";
+    avl[0] = 7;
+    av[1] = (const char *) script->sha1;
+    avl[1] = 40;
+    av[2] = (const char *) p;
+    avl[2] = ngx_sprintf(p, "%d", nkeys) - p;
+
+    for (i = 0; i < argc; i++) {
+        av[i + 3] = argv[i];
+        avl[i + 3] = argvlen[i];
+    }
+
+    return ngx_http_api_redis_submit(r, handler, data, script, argc + 3, av,
+                                     avl);
+}
+
+
+/*
+ * The one place a request command is sent.  Registers the request cleanup
+ * that detaches the token, and holds the request until the reply.
+ */
+
+static ngx_int_t
+ngx_http_api_redis_submit(ngx_http_request_t *r,
+    ngx_http_api_redis_handler_pt handler, void *data,
+    ngx_http_api_script_t *script, int argc, const char **argv,
+    size_t *argvlen)
+{
+    ngx_queue_t                *q;
+    ngx_http_cleanup_t         *cln;
+    ngx_http_api_redis_t       *engine;
+    ngx_http_api_redis_cmd_t   *cmd;
+    ngx_http_api_redis_conn_t  *conn;
+    ngx_http_api_main_conf_t   *amcf;
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+    engine = amcf->redis;
+
+    if (engine == NULL || engine->exiting) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    conn = ngx_http_api_redis_pick(engine);
+    if (conn == NULL) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api redis: no connection ready");
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    cln = ngx_http_cleanup_add(r, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (!ngx_queue_empty(&engine->free)) {
+        q = ngx_queue_head(&engine->free);
+        ngx_queue_remove(q);
+        cmd = ngx_queue_data(q, ngx_http_api_redis_cmd_t, queue);
+
+    } else {
+        cmd = ngx_alloc(sizeof(ngx_http_api_redis_cmd_t), engine->log);
+        if (cmd == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (redisAsyncCommandArgv(conn->ac, ngx_http_api_redis_reply_cb, cmd,
+                              argc, argv, argvlen)
+        != REDIS_OK)
+    {
+        ngx_queue_insert_head(&engine->free, &cmd->queue);
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    cmd->conn = conn;
+    cmd->r = r;
+    cmd->cln = cln;
+    cmd->handler = handler;
+    cmd->data = data;
+    cmd->sent = ngx_current_msec;
+    cmd->script = script;
+    cmd->argc = argc;
+    cmd->argv = (const char **) argv;
+    cmd->argvlen = argvlen;
+
+    cln->handler = ngx_http_api_redis_detach;
+    cln->data = cmd;
+
+    ngx_queue_insert_tail(&conn->pending, &cmd->queue);
+    conn->npending++;
+
+    if (!conn->timer.timer_set) {
+        ngx_http_api_redis_arm(conn);
+    }
+
+    r->main->count++;
+
+    /* notice a client that goes away while the command is in flight */
+    if (!r->discard_body && !r->reading_body) {
+        r->read_event_handler = ngx_http_test_reading;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "api redis #%ui send \"%*s\"", conn->index,
+                   argvlen[0], argv[0]);
+
+    return NGX_OK;
+}
+
+
+/* Request cleanup: the request is going away before its reply. */
+
+static void
+ngx_http_api_redis_detach(void *data)
+{
+    ngx_http_api_redis_cmd_t  *cmd = data;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cmd->r->connection->log, 0,
+                   "api redis #%ui: request gone, reply will be dropped",
+                   cmd->conn->index);
+
+    cmd->r = NULL;
+    cmd->cln = NULL;
+}
+
+
+/*
+ * hiredis calls this once per request command: with the reply, or with
+ * NULL when the context is freed.  The token goes back to the free list.
+ */
+
+static void
+ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
+{
+    redisReply                *reply = rep;
+    ngx_http_api_redis_cmd_t  *cmd = privdata;
+
+    ngx_int_t                  status;
+    ngx_connection_t          *c;
+    ngx_http_request_t        *r;
+    ngx_http_api_redis_t      *engine;
+    ngx_http_api_redis_conn_t *conn;
+
+    conn = cmd->conn;
+    engine = conn->engine;
+
+    ngx_queue_remove(&cmd->queue);
+    conn->npending--;
+
+    if (reply == NULL) {
+        status = conn->reset_status ? conn->reset_status
+                                    : NGX_HTTP_SERVICE_UNAVAILABLE;
+
+        /* take no more commands while hiredis unwinds this context */
+        conn->state = NGX_HTTP_API_REDIS_CLOSING;
+
+    } else {
+        status = NGX_OK;
+
+        if (reply->type == REDIS_REPLY_ERROR
+            && cmd->script != NULL
+            && cmd->r != NULL
+            && cmd->argv[0][0] == 'E' && cmd->argvlen[0] == 7
+            && reply->len >= 8
+            && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0)
+        {
+            ngx_log_error(NGX_LOG_WARN, engine->log, 0,
+                          "api redis #%ui: script \"%V\" was not loaded, "
+                          "sending it with EVAL", conn->index,
+                          &cmd->script->name);
+
+            cmd->argv[0] = "EVAL";
+            cmd->argvlen[0] = 4;
+            cmd->argv[1] = (const char *) cmd->script->source.data;
+            cmd->argvlen[1] = cmd->script->source.len;
+
+            if (redisAsyncCommandArgv(ac, ngx_http_api_redis_reply_cb, cmd,
+                                      cmd->argc, cmd->argv, cmd->argvlen)
+                == REDIS_OK)
+            {
+                cmd->sent = ngx_current_msec;
+                ngx_queue_insert_tail(&conn->pending, &cmd->queue);
+                conn->npending++;
+                ngx_http_api_redis_arm(conn);
+                return;
+            }
+        }
+
+        ngx_http_api_redis_arm(conn);
+    }
+
+    r = cmd->r;
+
+    if (r != NULL && !engine->exiting) {
+        c = r->connection;
+
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, c->log, 0,
+                       "api redis #%ui reply, type:%d status:%i",
+                       conn->index, reply ? reply->type : 0, status);
+
+        cmd->cln->handler = NULL;
+        cmd->r = NULL;
+        cmd->cln = NULL;
+
+        cmd->handler(r, cmd->data, reply, status);
+
+        ngx_queue_insert_head(&engine->free, &cmd->queue);
+
+        ngx_http_run_posted_requests(c);
+        return;
+    }
+
+    if (r != NULL) {
+        cmd->cln->handler = NULL;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, engine->log, 0,
+                   "api redis #%ui reply dropped", conn->index);
+
+    ngx_queue_insert_head(&engine->free, &cmd->queue);
+}
+
+
+static void
+ngx_http_api_redis_connect_cb(const redisAsyncContext *ac, int status)
+{
+    ngx_http_api_redis_conn_t  *conn = ac->data;
+
+    if (status == REDIS_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                       "api redis #%ui connected", conn->index);
+        return;
+    }
+
+    /* hiredis frees the context after this callback */
+
+    ngx_log_error(ngx_http_api_redis_failed(conn), conn->engine->log, 0,
+                  "api redis #%ui: connect to \"%V\" failed: %s",
+                  conn->index, &conn->engine->amcf->server, ac->errstr);
+}
+
+
+static void
+ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac, int status)
+{
+    ngx_http_api_redis_conn_t  *conn = ac->data;
+
+    if (status == REDIS_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                       "api redis #%ui disconnected", conn->index);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, conn->engine->log, 0,
+                  "api redis #%ui: connection to \"%V\" lost: %s",
+                  conn->index, &conn->engine->amcf->server, ac->errstr);
+}
+
+
+static void
+ngx_http_api_redis_read_handler(ngx_event_t *ev)
+{
+    ngx_connection_t           *c = ev->data;
+    ngx_http_api_redis_conn_t  *conn = c->data;
+
+    if (c->close) {
+        /* worker_shutdown_timeout closes every connection */
+        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    /*
+     * The read event is level-triggered: hiredis reads at most 16 KiB per
+     * call, and what it leaves in the socket wakes us again.  hiredis may
+     * free the context (and release c) inside this call.
+     */
+
+    redisAsyncHandleRead(conn->ac);
+}
+
+
+static void
+ngx_http_api_redis_write_handler(ngx_event_t *ev)
+{
+    ngx_connection_t           *c = ev->data;
+    ngx_http_api_redis_conn_t  *conn = c->data;
+
+    redisAsyncHandleWrite(conn->ac);
+}
+
+
+static void
+ngx_http_api_redis_timer_handler(ngx_event_t *ev)
+{
+    ngx_http_api_redis_conn_t  *conn = ev->data;
+
+    ngx_http_api_redis_cmd_t   *cmd;
+    ngx_http_api_main_conf_t   *amcf;
+
+    amcf = conn->engine->amcf;
+
+    if (conn->state == NGX_HTTP_API_REDIS_CONNECTING) {
+        ngx_log_error(ngx_http_api_redis_failed(conn), conn->engine->log, 0,
+                      "api redis #%ui: connect to \"%V\" timed out "
+                      "after %M ms", conn->index, &amcf->server,
+                      amcf->connect_timeout);
+        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (conn->state != NGX_HTTP_API_REDIS_READY
+        || ngx_queue_empty(&conn->pending))
+    {
+        return;
+    }
+
+    /*
+     * ngx_add_timer() keeps an armed timer that is less than
+     * NGX_TIMER_LAZY_DELAY off, so the timer may fire before the oldest
+     * command's own deadline: check it.
+     */
+
+    cmd = ngx_queue_data(ngx_queue_head(&conn->pending),
+                         ngx_http_api_redis_cmd_t, queue);
+
+    if ((ngx_msec_int_t) (cmd->sent + amcf->timeout - ngx_current_msec) > 0) {
+        ngx_http_api_redis_arm(conn);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, conn->engine->log, 0,
+                  "api redis #%ui: \"%V\" did not answer within %M ms, "
+                  "resetting the connection (%ui commands in flight)",
+                  conn->index, &amcf->server, amcf->timeout, conn->npending);
+
+    conn->failures++;
+    ngx_http_api_redis_reset(conn, NGX_HTTP_GATEWAY_TIME_OUT);
+}
+
+
+static void
+ngx_http_api_redis_reconnect_handler(ngx_event_t *ev)
+{
+    ngx_http_api_redis_conn_t  *conn = ev->data;
+
+    if (conn->engine->exiting || ngx_exiting || ngx_quit || ngx_terminate) {
+        return;
+    }
+
+    if (conn->ac == NULL) {
+        ngx_http_api_redis_connect(conn);
+    }
+}
+
+
+/*
+ * hiredis event hooks.  Events are level-triggered (NGX_LEVEL_EVENT), so
+ * data left behind by a partial read is never lost on edge-triggered epoll.
+ */
+
+static void
+ngx_http_api_redis_add_read(void *privdata)
+{
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    if (conn->c == NULL || conn->c->read->active) {
+        return;
+    }
+
+    if (ngx_add_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
+                      "api redis #%ui: cannot add read event", conn->index);
+    }
+}
+
+
+static void
+ngx_http_api_redis_del_read(void *privdata)
+{
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    if (conn->c == NULL || !conn->c->read->active) {
+        return;
+    }
+
+    (void) ngx_del_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
+}
+
+
+static void
+ngx_http_api_redis_add_write(void *privdata)
+{
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    if (conn->c == NULL || conn->c->write->active) {
+        return;
+    }
+
+    if (ngx_add_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
+                      "api redis #%ui: cannot add write event", conn->index);
+    }
+}
+
+
+static void
+ngx_http_api_redis_del_write(void *privdata)
+{
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    if (conn->c == NULL || !conn->c->write->active) {
+        return;
+    }
+
+    (void) ngx_del_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+}
+
+
+/*
+ * hiredis is done with the context (it closes the fd right after).  May
+ * be called more than once, and before or after the NULL-reply callbacks,
+ * depending on the hiredis version.
+ */
+
+static void
+ngx_http_api_redis_cleanup(void *privdata)
+{
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    ngx_http_api_redis_release(conn);
+
+    if (conn->ac == NULL) {
+        return;
+    }
+
+    conn->ac = NULL;
+    conn->state = NGX_HTTP_API_REDIS_IDLE;
+
+    if (conn->timer.timer_set) {
+        ngx_del_timer(&conn->timer);
+    }
+
+    ngx_http_api_redis_schedule(conn);
+}
+
+
+static void
+ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn)
+{
+    ngx_connection_t  *c;
+
+    c = conn->c;
+    if (c == NULL) {
+        return;
+    }
+
+    conn->c = NULL;
+
+    if (c->read->active) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
+    }
+
+    if (c->write->active) {
+        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    ngx_free_connection(c);
+
+    c->fd = (ngx_socket_t) -1;
+}
+
+
+ngx_int_t
+ngx_http_api_redis_add_script(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf,
+    ngx_str_t *name, ngx_str_t *source, ngx_http_api_script_t **script)
+{
+    u_char                   digest[20];
+    ngx_sha1_t               sha1;
+    ngx_http_api_script_t   *s, **sp;
+
+    s = ngx_palloc(cf->pool, sizeof(ngx_http_api_script_t));
+    if (s == NULL) {
+        return NGX_ERROR;
+    }
+
+    sp = ngx_array_push(&amcf->scripts);
+    if (sp == NULL) {
+        return NGX_ERROR;
+    }
+
+    *sp = s;
+
+    s->name = *name;
+    s->source = *source;
+
+    ngx_sha1_init(&sha1);
+    ngx_sha1_update(&sha1, source->data, source->len);
+    ngx_sha1_final(digest, &sha1);
+
+    ngx_hex_dump(s->sha1, digest, 20);
+    s->sha1[40] = '\0';
+
+    *script = s;
+
+    return NGX_OK;
+}

@@ -1,0 +1,215 @@
+
+/*
+ * ngx_http_api_module: JSON responses and RFC 9457 problem details.
+ */
+
+
+#include "ngx_http_api_response.h"
+
+
+#define NGX_HTTP_API_PROBLEM_TYPE  "urn:ngx-http-api:problem:"
+
+
+typedef struct {
+    ngx_uint_t      status;
+    const char     *title;
+} ngx_http_api_title_t;
+
+
+static ngx_http_api_title_t  ngx_http_api_titles[] = {
+    { NGX_HTTP_BAD_REQUEST, "Bad Request" },
+    { NGX_HTTP_UNAUTHORIZED, "Unauthorized" },
+    { NGX_HTTP_FORBIDDEN, "Forbidden" },
+    { NGX_HTTP_NOT_FOUND, "Not Found" },
+    { NGX_HTTP_NOT_ALLOWED, "Method Not Allowed" },
+    { NGX_HTTP_CONFLICT, "Conflict" },
+    { NGX_HTTP_PRECONDITION_FAILED, "Precondition Failed" },
+    { NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "Content Too Large" },
+    { NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type" },
+    { 422, "Unprocessable Content" },
+    { 429, "Too Many Requests" },
+    { NGX_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error" },
+    { NGX_HTTP_SERVICE_UNAVAILABLE, "Service Unavailable" },
+    { NGX_HTTP_GATEWAY_TIME_OUT, "Gateway Timeout" },
+    { 0, NULL }
+};
+
+
+static ngx_str_t  ngx_http_api_json_type =
+    ngx_string("application/json");
+static ngx_str_t  ngx_http_api_problem_type =
+    ngx_string("application/problem+json");
+
+
+static ngx_int_t ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, u_char *body, size_t len);
+
+
+ngx_int_t
+ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status, u_char *body,
+    size_t len)
+{
+    return ngx_http_api_send(r, status, &ngx_http_api_json_type, body, len);
+}
+
+
+/*
+ * {"type":…,"title":…,"status":N,"detail":…,"code":…,"request_id":…}
+ * "code" is a fixed identifier; "detail" is escaped here.
+ */
+
+ngx_int_t
+ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *detail)
+{
+    u_char                     *body, *p;
+    size_t                      len, code_len, detail_len;
+    const char                 *title;
+    ngx_str_t                   id;
+    ngx_uint_t                  i;
+    ngx_http_variable_value_t  *vv;
+    ngx_http_api_main_conf_t   *amcf;
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+
+    title = "Error";
+
+    for (i = 0; ngx_http_api_titles[i].status; i++) {
+        if (ngx_http_api_titles[i].status == status) {
+            title = ngx_http_api_titles[i].title;
+            break;
+        }
+    }
+
+    ngx_str_null(&id);
+
+    vv = ngx_http_get_indexed_variable(r, amcf->request_id_index);
+    if (vv != NULL && !vv->not_found) {
+        id.data = vv->data;
+        id.len = vv->len;
+    }
+
+    code_len = ngx_strlen(code);
+    detail_len = ngx_strlen(detail);
+
+    len = sizeof("{\"type\":\"" NGX_HTTP_API_PROBLEM_TYPE "\",\"title\":\"")
+          - 1 + code_len + ngx_strlen(title)
+          + sizeof("\",\"status\":,\"detail\":\"") - 1 + NGX_INT_T_LEN
+          + detail_len + ngx_escape_json(NULL, (u_char *) detail, detail_len)
+          + sizeof("\",\"code\":\"\",\"request_id\":\"\"}") - 1 + code_len
+          + id.len;
+
+    body = ngx_pnalloc(r->pool, len);
+    if (body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(body, "{\"type\":\"" NGX_HTTP_API_PROBLEM_TYPE "%s\","
+                    "\"title\":\"%s\",\"status\":%ui,\"detail\":\"",
+                    code, title, status);
+    p = (u_char *) ngx_escape_json(p, (u_char *) detail, detail_len);
+    p = ngx_sprintf(p, "\",\"code\":\"%s\",\"request_id\":\"%V\"}",
+                    code, &id);
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE
+        && ngx_http_api_set_header(r, "Retry-After", "1") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_api_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "api: %ui %s: %s", status, code, detail);
+
+    return ngx_http_api_send(r, status, &ngx_http_api_problem_type, body,
+                             p - body);
+}
+
+
+ngx_int_t
+ngx_http_api_send_redis_problem(ngx_http_request_t *r, ngx_int_t status)
+{
+    switch (status) {
+
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                   NGX_HTTP_API_E_REDIS_DOWN,
+                   "No connection to Redis is available; retry shortly.");
+
+    case NGX_HTTP_GATEWAY_TIME_OUT:
+        return ngx_http_api_send_problem(r, NGX_HTTP_GATEWAY_TIME_OUT,
+                   NGX_HTTP_API_E_REDIS_TIMEOUT,
+                   "Redis did not answer in time.");
+
+    default:
+        return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                   NGX_HTTP_API_E_INTERNAL,
+                   "The request could not be processed.");
+    }
+}
+
+
+ngx_int_t
+ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
+    const char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) name;
+    h->key.len = ngx_strlen(name);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+    h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
+    u_char *body, size_t len)
+{
+    ngx_int_t    rc;
+    ngx_buf_t   *b;
+    ngx_chain_t  out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.content_length_n = len;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body;
+    b->last = body + len;
+    b->memory = (len != 0);
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}

@@ -1,0 +1,39 @@
+
+/*
+ * ngx_http_api_module: JSON responses and RFC 9457 problem details.
+ */
+
+
+#ifndef _NGX_HTTP_API_RESPONSE_H_INCLUDED_
+#define _NGX_HTTP_API_RESPONSE_H_INCLUDED_
+
+
+#include "ngx_http_api.h"
+
+
+/* Stable machine-readable "code" values of problem responses. */
+#define NGX_HTTP_API_E_METHOD           "method_not_allowed"
+#define NGX_HTTP_API_E_REDIS_DOWN       "redis_unavailable"
+#define NGX_HTTP_API_E_REDIS_TIMEOUT    "redis_timeout"
+#define NGX_HTTP_API_E_REDIS_ERROR      "redis_error"
+#define NGX_HTTP_API_E_INTERNAL         "internal_error"
+
+
+/*
+ * Both send the whole response and return what the caller passes to
+ * ngx_http_finalize_request() (or returns from a content handler).
+ */
+ngx_int_t ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *body, size_t len);
+ngx_int_t ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *detail);
+
+/* The problem for a status the Redis engine reported (503, 504, 500). */
+ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,
+    ngx_int_t status);
+
+ngx_int_t ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
+    const char *value);
+
+
+#endif /* _NGX_HTTP_API_RESPONSE_H_INCLUDED_ */
