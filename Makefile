@@ -24,11 +24,11 @@ export API_PORT REDIS_PORT TEST_REDIS_PORT
 
 all: $(MODULE)
 
-$(BUILD)/nginx/Makefile: config Makefile tools/configure
+$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure
 	tools/configure "$(NGINX_SRC)" "$(BUILD)/nginx" "$(CURDIR)" \
 	    "$(MODULE_CFLAGS)"
 
-$(MODULE): $(BUILD)/nginx/Makefile $(SOURCES)
+$(MODULE): $(BUILD)/nginx/objs/Makefile $(SOURCES)
 	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
 	cp $(BUILD)/nginx/objs/ngx_http_api_module.so $@
 

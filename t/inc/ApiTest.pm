@@ -1,0 +1,389 @@
+package ApiTest;
+
+# Test helpers for ngx_http_api_module suites.  Works under the CPAN
+# Test::Nginx and under the bundled harness (t/lib): it only uses their
+# public hooks, add_block_preprocessor and add_response_body_check.
+#
+# In a .t file:
+#
+#   use Test::Nginx::Socket;
+#   use lib 't/inc';
+#   use ApiTest;
+#
+# Two extra block sections (ignored by the harness itself):
+#
+#   --- api_setup      Perl code run before the block's nginx starts
+#   --- api_check      Perl code run after each response; $req is the
+#                      index of the request in the block (0, 1, ...)
+#
+# Before every block Redis is brought back to a known state: running,
+# not paused, no password, no extra ACL user, all databases empty.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use IO::Select;
+use IO::Socket::INET;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(sleep time);
+
+our @EXPORT = qw(
+    redis redis_start redis_stop redis_kill redis_pause redis_resume
+    redis_pid redis_clients http_get http_burst nginx_master_pid
+    worker_pids later error_log_like wait_until
+    $RedisPort $RedisDir $RedisSocket
+);
+
+# Every block flushes this Redis: never default to somebody's real one.
+if (!$ENV{TEST_NGINX_REDIS_PORT} || !$ENV{TEST_NGINX_REDIS_DIR}) {
+    print "Bail out! ApiTest needs the private Redis of `make test` "
+          . "(TEST_NGINX_REDIS_PORT and TEST_NGINX_REDIS_DIR)\n";
+    exit 255;
+}
+
+our $RedisPort   = $ENV{TEST_NGINX_REDIS_PORT};
+our $RedisDir    = $ENV{TEST_NGINX_REDIS_DIR};
+our $RedisSocket = $ENV{TEST_NGINX_REDIS_SOCKET} || "$RedisDir/redis.sock";
+our $Password;
+
+$ENV{TEST_NGINX_REDIS_SOCKET} ||= $RedisSocket;
+
+my @children;
+
+
+# --- Redis -----------------------------------------------------------------
+
+# One command on a fresh connection; returns the decoded reply (errors come
+# back as a string starting with "-").
+sub redis {
+    my @args = @_;
+
+    my $sock = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $RedisPort,
+        Timeout  => 3,
+    ) or die "cannot connect to Redis on port $RedisPort: $!\n";
+
+    my $out = '';
+    if (defined $Password) {
+        $out .= _resp('AUTH', $Password);
+    }
+    $out .= _resp(@args);
+    print $sock $out;
+
+    my $reply;
+    if (defined $Password) {
+        _read_reply($sock);
+    }
+    $reply = _read_reply($sock);
+    close $sock;
+
+    return $reply;
+}
+
+sub _resp {
+    my @args = @_;
+    my $s = '*' . scalar(@args) . "\r\n";
+    $s .= '$' . length($_) . "\r\n$_\r\n" for @args;
+    return $s;
+}
+
+sub _read_line {
+    my $sock = shift;
+    my $line = <$sock>;
+    die "Redis closed the connection\n" if !defined $line;
+    $line =~ s/\r\n\z//;
+    return $line;
+}
+
+sub _read_reply {
+    my $sock = shift;
+    my $line = _read_line($sock);
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+
+    return $rest if $type eq '+';
+    return $line if $type eq '-';
+    return $rest + 0 if $type eq ':';
+
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        my $buf = '';
+        while (length($buf) < $rest + 2) {
+            my $n = read($sock, $buf, $rest + 2 - length($buf), length($buf));
+            die "short read from Redis\n" if !$n;
+        }
+        return substr($buf, 0, $rest);
+    }
+
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        return [map { _read_reply($sock) } 1 .. $rest];
+    }
+
+    die "unexpected Redis reply: $line\n";
+}
+
+sub redis_pid {
+    open my $fh, '<', "$RedisDir/redis.pid" or return undef;
+    my $pid = <$fh>;
+    close $fh;
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+sub _redis_up {
+    my $ok = eval { local $Password = $Password; redis('PING') };
+    return defined $ok && ($ok eq 'PONG' || $ok =~ /^-NOAUTH/);
+}
+
+sub redis_start {
+    system('tools/redis', 'start', $RedisDir, $RedisPort) == 0
+        or die "cannot start Redis\n";
+}
+
+sub redis_stop {
+    system('tools/redis', 'stop', $RedisDir) == 0
+        or die "cannot stop Redis\n";
+}
+
+sub redis_kill {
+    my $pid = redis_pid() or return;
+    kill 'KILL', $pid;
+    for (1 .. 100) {
+        last if !kill 0, $pid;
+        sleep 0.02;
+    }
+}
+
+sub redis_pause {
+    my $pid = redis_pid() or die "no Redis pid\n";
+    kill 'STOP', $pid;
+}
+
+sub redis_resume {
+    my $pid = redis_pid() or return;
+    kill 'CONT', $pid;
+}
+
+# CLIENT LIST lines of this module's connections ("name=ngx_http_api:<pid>")
+sub redis_clients {
+    my $list = redis('CLIENT', 'LIST');
+    return grep { /\bname=ngx_http_api:/ } split /\n/, $list;
+}
+
+# Runs code in a child process after a delay (e.g. resume Redis later).
+sub later {
+    my ($delay, $code) = @_;
+    my $pid = fork();
+    die "fork: $!" if !defined $pid;
+    if ($pid == 0) {
+        sleep $delay;
+        $code->();
+        POSIX::_exit(0);
+    }
+    push @children, $pid;
+    return $pid;
+}
+
+sub _reap {
+    for my $pid (@children) {
+        waitpid($pid, 0);
+    }
+    @children = ();
+}
+
+sub _reset_redis {
+    _reap();
+    redis_resume();
+
+    if (!_redis_up()) {
+        redis_start();
+    }
+
+    if (defined $Password) {
+        redis('CONFIG', 'SET', 'requirepass', '');
+        undef $Password;
+    }
+
+    redis('ACL', 'DELUSER', 'apitest');
+    redis('FLUSHALL');
+}
+
+
+# --- HTTP --------------------------------------------------------------------
+
+sub _server_port {
+    return $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
+}
+
+# A blocking GET on its own connection; returns (status, headers, body).
+sub http_get {
+    my ($path, %opt) = @_;
+    my $sock = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $opt{port} || _server_port(),
+        Timeout  => $opt{timeout} || 5,
+    ) or die "cannot connect to nginx: $!\n";
+
+    print $sock "GET $path HTTP/1.1\r\nHost: localhost\r\n"
+                . "Connection: close\r\n\r\n";
+
+    my $raw = do { local $/; <$sock> };
+    close $sock;
+
+    return (undef, '', '') if !defined $raw || $raw eq '';
+
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    my ($status) = $head =~ m{^HTTP/1\.\d (\d{3})};
+    return ($status, $head, $body);
+}
+
+# Sends n GETs at once, each on its own connection, then reads them all.
+# Returns the list of statuses (undef for a connection that got nothing).
+# $opt{before} runs before the first request is written, $opt{between}
+# after all are written and before any is read.
+sub http_burst {
+    my ($n, $path, %opt) = @_;
+    my (@socks, %status, %buf);
+
+    $opt{before}->() if $opt{before};
+
+    for my $i (0 .. $n - 1) {
+        my $sock = IO::Socket::INET->new(
+            PeerAddr => '127.0.0.1',
+            PeerPort => $opt{port} || _server_port(),
+            Timeout  => 5,
+        ) or die "cannot connect to nginx: $!\n";
+        print $sock "GET $path HTTP/1.1\r\nHost: localhost\r\n"
+                    . "Connection: close\r\n\r\n";
+        push @socks, $sock;
+    }
+
+    $opt{between}->() if $opt{between};
+
+    my $sel = IO::Select->new(@socks);
+    my %index = map { fileno($socks[$_]) => $_ } 0 .. $#socks;
+    my $deadline = time + ($opt{timeout} || 10);
+
+    while ($sel->count && time < $deadline) {
+        for my $sock ($sel->can_read($deadline - time)) {
+            my $i = $index{fileno($sock)};
+            my $n = sysread($sock, my $chunk, 65536);
+            if (!$n) {
+                $sel->remove($sock);
+                close $sock;
+                next;
+            }
+            $buf{$i} .= $chunk;
+        }
+    }
+
+    for my $sock ($sel->handles) {
+        close $sock;
+    }
+
+    return map {
+        defined $buf{$_} && $buf{$_} =~ m{^HTTP/1\.\d (\d{3})} ? $1 : undef
+    } 0 .. $n - 1;
+}
+
+sub nginx_master_pid {
+    open my $fh, '<', _servroot() . '/logs/nginx.pid' or return undef;
+    my $pid = <$fh>;
+    close $fh;
+    chomp $pid;
+    return $pid;
+}
+
+sub worker_pids {
+    my $master = shift || nginx_master_pid();
+    my @pids;
+    opendir my $dh, '/proc' or return ();
+    for my $p (grep { /^\d+$/ } readdir $dh) {
+        open my $fh, '<', "/proc/$p/stat" or next;
+        my $stat = <$fh>;
+        close $fh;
+        # pid (comm) state ppid ...
+        push @pids, $p if $stat =~ /^\d+ \(.*\) \S (\d+) / && $1 == $master;
+    }
+    closedir $dh;
+    return sort { $a <=> $b } @pids;
+}
+
+
+sub _servroot {
+    my $root = eval { Test::Nginx::Socket::server_root() };
+    return $root || $ENV{TEST_NGINX_SERVROOT} || 't/servroot';
+}
+
+# True when a line of this block's error.log matches (for multi-request
+# blocks, where --- error_log would demand the line after every request).
+sub error_log_like {
+    my $re = shift;
+    open my $fh, '<', _servroot() . '/logs/error.log' or return 0;
+    while (my $line = <$fh>) {
+        if ($line =~ $re) {
+            close $fh;
+            return 1;
+        }
+    }
+    close $fh;
+    return 0;
+}
+
+# Polls cond every 20 ms until it is true or timeout seconds passed;
+# returns the seconds waited, or undef on timeout.
+sub wait_until {
+    my ($timeout, $cond) = @_;
+    my $start = time;
+    while (time - $start < $timeout) {
+        return time - $start if $cond->();
+        sleep 0.02;
+    }
+    return undef;
+}
+
+
+# --- hooks -------------------------------------------------------------------
+
+sub _section {
+    my ($block, $name) = @_;
+    return undef if !$block->can($name);
+    return $block->$name;
+}
+
+sub _run_code {
+    my ($what, $block, $code, $req) = @_;
+    my $name = $block->name;
+    local $main::req = $req;
+    package main;
+    no strict;
+    eval "#line 1 \"$name $what\"\n$code";
+    die "$name - $what failed: $@" if $@;
+}
+
+Test::Nginx::Socket::add_block_preprocessor(sub {
+    my $block = shift;
+
+    _reset_redis();
+
+    my $code = _section($block, 'api_setup');
+    _run_code('api_setup', $block, $code, undef) if defined $code;
+});
+
+Test::Nginx::Socket::add_response_body_check(sub {
+    my ($block, $body, $req_idx, $repeated_req_idx, $dry_run) = @_;
+
+    return if $dry_run;
+
+    my $code = _section($block, 'api_check');
+    _run_code('api_check', $block, $code, $req_idx) if defined $code;
+});
+
+END {
+    _reap();
+    redis_resume();
+}
+
+1;
