@@ -43,7 +43,8 @@ test: deps
 	$(MAKE) all
 	tools/test
 
-test-valgrind: deps
+test-valgrind:
+	EXTRA_PACKAGES=valgrind tools/deps
 	$(MAKE) all
 	TEST_WITH_VALGRIND=1 tools/test
 
