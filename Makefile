@@ -16,7 +16,8 @@ TEST_REDIS_PORT ?= 6390
 MODULE_CFLAGS ?=
 
 MODULE  := $(BUILD)/ngx_http_api_module.so
-SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h)
+LUA     := $(wildcard src/lua/*.lua)
+SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT
 
@@ -24,7 +25,7 @@ export API_PORT REDIS_PORT TEST_REDIS_PORT
 
 all: $(MODULE)
 
-$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure
+$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA)
 	tools/configure "$(NGINX_SRC)" "$(BUILD)/nginx" "$(CURDIR)" \
 	    "$(MODULE_CFLAGS)"
 

@@ -9,6 +9,9 @@
 #include "ngx_http_api.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_health.h"
+#include "ngx_http_api_handler.h"
+#include "ngx_http_api_id.h"
+#include "ngx_http_api_store.h"
 
 
 typedef struct {
@@ -17,6 +20,7 @@ typedef struct {
 } ngx_http_api_num_bounds_t;
 
 
+static ngx_int_t ngx_http_api_postconfiguration(ngx_conf_t *cf);
 static void *ngx_http_api_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_api_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_api_create_loc_conf(ngx_conf_t *cf);
@@ -28,6 +32,9 @@ static void ngx_http_api_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -47,6 +54,14 @@ static ngx_http_api_num_bounds_t  ngx_http_api_max_pending_bounds = {
 
 static ngx_http_api_num_bounds_t  ngx_http_api_database_bounds = {
     0, 65535
+};
+
+static ngx_http_api_num_bounds_t  ngx_http_api_depth_bounds = {
+    1, 1000
+};
+
+static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
+    1, 100000
 };
 
 
@@ -129,13 +144,41 @@ static ngx_command_t  ngx_http_api_commands[] = {
       0,
       NULL },
 
+    { ngx_string("api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_collection"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_collection,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_max_depth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, max_depth),
+      &ngx_http_api_depth_bounds },
+
+    { ngx_string("api_list_limit_max"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, limit_max),
+      &ngx_http_api_limit_bounds },
+
       ngx_null_command
 };
 
 
 static ngx_http_module_t  ngx_http_api_module_ctx = {
     NULL,                                  /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_api_postconfiguration,        /* postconfiguration */
 
     ngx_http_api_create_main_conf,         /* create main configuration */
     ngx_http_api_init_main_conf,           /* init main configuration */
@@ -197,7 +240,10 @@ ngx_http_api_create_main_conf(ngx_conf_t *cf)
 
     if (ngx_array_init(&amcf->scripts, cf->pool, 4,
                        sizeof(ngx_http_api_script_t *))
-        != NGX_OK)
+        != NGX_OK
+        || ngx_array_init(&amcf->apis, cf->pool, 4,
+                          sizeof(ngx_http_api_loc_conf_t *))
+           != NGX_OK)
     {
         return NULL;
     }
@@ -265,7 +311,18 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     alcf->collections = NULL;
+     *     alcf->base = { 0, NULL };
+     *     alcf->clcf = NULL;
+     */
+
     alcf->health = NGX_CONF_UNSET;
+    alcf->api = NGX_CONF_UNSET;
+    alcf->max_depth = NGX_CONF_UNSET_UINT;
+    alcf->limit_max = NGX_CONF_UNSET_UINT;
 
     return alcf;
 }
@@ -278,6 +335,18 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *conf = child;
 
     ngx_conf_merge_value(conf->health, prev->health, 0);
+    ngx_conf_merge_value(conf->api, prev->api, 0);
+    ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
+    ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
+
+    conf->limit_default = ngx_min(20, conf->limit_max);
+
+    if (conf->api == 1 && conf->collections == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"api\" in location \"%V\" needs at least one "
+                           "\"api_collection\"", &conf->base);
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }
@@ -298,6 +367,10 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
 
     if (amcf == NULL || amcf->server.len == 0) {
         return NGX_OK;
+    }
+
+    if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     return ngx_http_api_redis_init_process(cycle, amcf);
@@ -416,6 +489,173 @@ ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * api;  The location serves the resource API: METHOD /{collection}[/{id}]
+ * relative to its prefix.
+ */
+
+static char *
+ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_api_main_conf_t   *amcf;
+    ngx_http_api_loc_conf_t   **ap;
+
+    if (alcf->api != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+#if (NGX_PCRE)
+    if (clcf->regex) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"api\" needs a prefix location, not the "
+                           "regular expression \"%V\"", &clcf->name);
+        return NGX_CONF_ERROR;
+    }
+#endif
+
+    if (clcf->named || clcf->name.len == 0
+        || clcf->name.data[clcf->name.len - 1] != '/')
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"api\" needs a prefix location that ends with "
+                           "\"/\", not \"%V\"", &clcf->name);
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->api = 1;
+    alcf->base = clcf->name;
+    alcf->clcf = clcf;
+    clcf->handler = ngx_http_api_handler;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    ap = ngx_array_push(&amcf->apis);
+    if (ap == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *ap = alcf;
+
+    if (ngx_http_api_store_init(cf, amcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_api_needs_redis(cf, amcf);
+
+    return NGX_CONF_OK;
+}
+
+
+/* api_collection name ...;  [A-Za-z0-9_-]{1,64}, no duplicates. */
+
+static char *
+ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    size_t       j;
+    ngx_str_t   *value, *c;
+    ngx_uint_t   i, k;
+
+    if (alcf->collections == NULL) {
+        alcf->collections = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (alcf->collections == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len == 0 || value[i].len > 64) {
+            goto invalid;
+        }
+
+        for (j = 0; j < value[i].len; j++) {
+            if (!((value[i].data[j] >= 'a' && value[i].data[j] <= 'z')
+                  || (value[i].data[j] >= 'A' && value[i].data[j] <= 'Z')
+                  || (value[i].data[j] >= '0' && value[i].data[j] <= '9')
+                  || value[i].data[j] == '_' || value[i].data[j] == '-'))
+            {
+                goto invalid;
+            }
+        }
+
+        c = alcf->collections->elts;
+
+        for (k = 0; k < alcf->collections->nelts; k++) {
+            if (c[k].len == value[i].len
+                && ngx_strncmp(c[k].data, value[i].data, c[k].len) == 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "duplicate collection \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        c = ngx_array_push(alcf->collections);
+        if (c == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *c = value[i];
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid collection name \"%V\": use 1 to 64 of "
+                       "A-Z a-z 0-9 _ -", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The api locations enforce client_max_body_size themselves, so that an
+ * oversized body gets a problem+json 413 rather than nginx's HTML page,
+ * and read bodies into memory without temporary files.
+ */
+
+static ngx_int_t
+ngx_http_api_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_uint_t                  i;
+    ngx_http_api_loc_conf_t   **ap, *alcf;
+    ngx_http_api_main_conf_t   *amcf;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    ap = amcf->apis.elts;
+
+    for (i = 0; i < amcf->apis.nelts; i++) {
+        alcf = ap[i];
+
+        alcf->max_body = alcf->clcf->client_max_body_size;
+        alcf->clcf->client_max_body_size = 0;
+
+        alcf->max_doc.data = ngx_pnalloc(cf->pool, NGX_OFF_T_LEN);
+        if (alcf->max_doc.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        alcf->max_doc.len = ngx_sprintf(alcf->max_doc.data, "%O",
+                                        alcf->max_body ? alcf->max_body
+                                                       : NGX_MAX_OFF_T_VALUE)
+                            - alcf->max_doc.data;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -19,6 +19,7 @@
 
 
 typedef struct ngx_http_api_redis_s  ngx_http_api_redis_t;
+typedef struct ngx_http_api_ids_s    ngx_http_api_ids_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -49,6 +50,8 @@ typedef struct {
     ngx_str_t                    prefix;
 
     ngx_array_t                  scripts;     /* ngx_http_api_script_t * */
+    ngx_http_api_script_t       *store[5];    /* NGX_HTTP_API_SCRIPT_* */
+    ngx_array_t                  apis;        /* ngx_http_api_loc_conf_t * */
 
     /* where the first location that needs Redis was configured */
     ngx_str_t                    needs_file;
@@ -58,11 +61,23 @@ typedef struct {
 
     /* per worker: created in init_process, destroyed in exit_process */
     ngx_http_api_redis_t        *redis;
+    ngx_http_api_ids_t          *ids;
 } ngx_http_api_main_conf_t;
 
 
 typedef struct {
     ngx_flag_t                   health;
+
+    /* api: the resource API */
+    ngx_flag_t                   api;
+    ngx_array_t                 *collections; /* ngx_str_t */
+    ngx_uint_t                   max_depth;
+    ngx_uint_t                   limit_max;
+    ngx_uint_t                   limit_default;
+    off_t                        max_body;    /* client_max_body_size */
+    ngx_str_t                    max_doc;     /* the same, as text */
+    ngx_str_t                    base;        /* the location prefix */
+    ngx_http_core_loc_conf_t    *clcf;
 } ngx_http_api_loc_conf_t;
 
 

@@ -49,6 +49,10 @@ ngx_int_t
 ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status, u_char *body,
     size_t len)
 {
+    if (body == NULL) {
+        return ngx_http_api_send(r, status, NULL, NULL, 0);
+    }
+
     return ngx_http_api_send(r, status, &ngx_http_api_json_type, body, len);
 }
 
@@ -156,6 +160,15 @@ ngx_int_t
 ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
     const char *value)
 {
+    return ngx_http_api_add_header(r, name, (u_char *) value,
+                                   ngx_strlen(value));
+}
+
+
+ngx_int_t
+ngx_http_api_add_header(ngx_http_request_t *r, const char *name,
+    u_char *value, size_t len)
+{
     ngx_table_elt_t  *h;
 
     h = ngx_list_push(&r->headers_out.headers);
@@ -166,8 +179,8 @@ ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
     h->hash = 1;
     h->key.data = (u_char *) name;
     h->key.len = ngx_strlen(name);
-    h->value.data = (u_char *) value;
-    h->value.len = ngx_strlen(value);
+    h->value.data = value;
+    h->value.len = len;
     h->lowcase_key = NULL;
 #if (nginx_version >= 1023000)
     h->next = NULL;
@@ -185,11 +198,25 @@ ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     ngx_buf_t   *b;
     ngx_chain_t  out;
 
+    /*
+     * Preconditions are the module's business: nginx's not_modified
+     * filter would test If-Match against the new ETag of a write.
+     */
+    r->disable_not_modified = 1;
+
     r->headers_out.status = status;
-    r->headers_out.content_type = *type;
-    r->headers_out.content_type_len = type->len;
-    r->headers_out.content_type_lowcase = NULL;
+
+    if (type != NULL) {
+        r->headers_out.content_type = *type;
+        r->headers_out.content_type_len = type->len;
+        r->headers_out.content_type_lowcase = NULL;
+    }
+
     r->headers_out.content_length_n = len;
+
+    if (len == 0) {
+        r->header_only = 1;
+    }
 
     rc = ngx_http_send_header(r);
 

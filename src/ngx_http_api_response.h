@@ -32,8 +32,14 @@ ngx_int_t ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,
     ngx_int_t status);
 
+/*
+ * Adds a response header; name and value must outlive the request
+ * (literals or r->pool memory).  A NULL body sends no Content-Type.
+ */
 ngx_int_t ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
     const char *value);
+ngx_int_t ngx_http_api_add_header(ngx_http_request_t *r, const char *name,
+    u_char *value, size_t len);
 
 
 #endif /* _NGX_HTTP_API_RESPONSE_H_INCLUDED_ */

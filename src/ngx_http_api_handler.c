@@ -1,0 +1,1385 @@
+
+/*
+ * ngx_http_api_module: the resource API (the "api" directive).
+ *
+ * METHOD /{collection}[/{id}] relative to the location: routing, request
+ * bodies, preconditions, and the one Redis command each request costs.
+ */
+
+
+#include "ngx_http_api_handler.h"
+#include "ngx_http_api_id.h"
+#include "ngx_http_api_json.h"
+#include "ngx_http_api_redis.h"
+#include "ngx_http_api_response.h"
+#include "ngx_http_api_store.h"
+
+
+#define NGX_HTTP_API_OP_GET      0
+#define NGX_HTTP_API_OP_LIST     1
+#define NGX_HTTP_API_OP_CREATE   2
+#define NGX_HTTP_API_OP_PUT      3
+#define NGX_HTTP_API_OP_PATCH    4
+#define NGX_HTTP_API_OP_DELETE   5
+
+#define NGX_HTTP_API_ALLOW_COLLECTION  "GET, HEAD, POST, OPTIONS"
+#define NGX_HTTP_API_ALLOW_ITEM  "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
+
+
+typedef struct {
+    ngx_http_api_loc_conf_t     *alcf;
+    ngx_http_api_main_conf_t    *amcf;
+    ngx_uint_t                   op;
+    ngx_str_t                    collection;
+    ngx_str_t                    id;
+    ngx_str_t                    key;
+    ngx_str_t                    index;
+    ngx_str_t                    if_match;
+    ngx_str_t                    if_none_match;
+    ngx_str_t                    doc;
+    u_char                       rev[NGX_HTTP_API_ID_LEN];
+    u_char                       idbuf[NGX_HTTP_API_ID_LEN];
+    u_char                       now[NGX_INT64_LEN];
+    ngx_str_t                    now_str;
+    ngx_uint_t                   limit;
+
+    u_char                      *body;
+    size_t                       body_len;
+    size_t                       body_size;
+} ngx_http_api_ctx_t;
+
+
+static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx, ngx_uint_t *item);
+static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
+    ngx_uint_t item);
+static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_list(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_delete(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_read_body(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static void ngx_http_api_body_post(ngx_http_request_t *r);
+static void ngx_http_api_body_read(ngx_http_request_t *r);
+static ngx_int_t ngx_http_api_body_pump(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_write(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx);
+
+static void ngx_http_api_get_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status);
+static void ngx_http_api_list_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status);
+static void ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status);
+
+static ngx_int_t ngx_http_api_media_type(ngx_http_request_t *r,
+    ngx_uint_t patch);
+static ngx_int_t ngx_http_api_etags(ngx_http_request_t *r,
+    ngx_table_elt_t *h, ngx_uint_t weak, ngx_str_t *list);
+static ngx_int_t ngx_http_api_send_doc(ngx_http_request_t *r,
+    ngx_http_api_ctx_t *ctx, ngx_uint_t status, u_char *doc, size_t len,
+    ngx_str_t *rev, ngx_uint_t location);
+static ngx_uint_t ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev);
+static ngx_int_t ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev,
+    size_t len);
+static ngx_int_t ngx_http_api_reply_error(ngx_http_request_t *r,
+    redisReply *reply);
+static ngx_int_t ngx_http_api_status_problem(ngx_http_request_t *r,
+    ngx_int_t status);
+
+
+ngx_int_t
+ngx_http_api_handler(ngx_http_request_t *r)
+{
+    ngx_int_t            rc;
+    ngx_uint_t           item;
+    ngx_http_api_ctx_t  *ctx;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_api_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
+    ctx->amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+
+    ngx_http_set_ctx(r, ctx, ngx_http_api_module);
+
+    rc = ngx_http_api_route(r, ctx, &item);
+    if (rc != NGX_OK) {
+        ngx_http_discard_request_body(r);
+        return rc;
+    }
+
+    switch (r->method) {
+
+    case NGX_HTTP_GET:
+    case NGX_HTTP_HEAD:
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return item ? ngx_http_api_get(r, ctx) : ngx_http_api_list(r, ctx);
+
+    case NGX_HTTP_OPTIONS:
+        ngx_http_discard_request_body(r);
+
+        if (ngx_http_api_set_header(r, "Allow",
+                                    item ? NGX_HTTP_API_ALLOW_ITEM
+                                         : NGX_HTTP_API_ALLOW_COLLECTION)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_api_send_json(r, NGX_HTTP_NO_CONTENT, NULL, 0);
+
+    case NGX_HTTP_POST:
+        if (item) {
+            break;
+        }
+
+        ctx->op = NGX_HTTP_API_OP_CREATE;
+        return ngx_http_api_read_body(r, ctx);
+
+    case NGX_HTTP_PUT:
+        if (!item) {
+            break;
+        }
+
+        ctx->op = NGX_HTTP_API_OP_PUT;
+        return ngx_http_api_read_body(r, ctx);
+
+    case NGX_HTTP_PATCH:
+        if (!item) {
+            break;
+        }
+
+        ctx->op = NGX_HTTP_API_OP_PATCH;
+        return ngx_http_api_read_body(r, ctx);
+
+    case NGX_HTTP_DELETE:
+        if (!item) {
+            break;
+        }
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_api_delete(r, ctx);
+    }
+
+    ngx_http_discard_request_body(r);
+
+    return ngx_http_api_not_allowed(r, item);
+}
+
+
+/*
+ * The path after the location prefix: "{collection}", "{collection}/" or
+ * "{collection}/{id}".  Only declared collections exist; ids must be
+ * [A-Za-z0-9._~-]{1,128}, so no key can leave "<prefix>{<collection>}:".
+ */
+
+static ngx_int_t
+ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
+    ngx_uint_t *item)
+{
+    u_char      *p, *end, *slash;
+    ngx_str_t   *c, none;
+    ngx_uint_t   i;
+
+    *item = 0;
+
+    if (r->uri.len < ctx->alcf->base.len) {
+        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                         "No such resource.");
+    }
+
+    p = r->uri.data + ctx->alcf->base.len;
+    end = r->uri.data + r->uri.len;
+
+    slash = ngx_strlchr(p, end, '/');
+
+    ctx->collection.data = p;
+    ctx->collection.len = (slash ? slash : end) - p;
+
+    c = ctx->alcf->collections->elts;
+
+    for (i = 0; i < ctx->alcf->collections->nelts; i++) {
+        if (c[i].len == ctx->collection.len
+            && ngx_strncmp(c[i].data, p, c[i].len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (i == ctx->alcf->collections->nelts) {
+        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
+                                         "unknown_collection",
+                                         "No such collection.");
+    }
+
+    if (slash == NULL || slash + 1 == end) {
+        return ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
+                                      &ctx->id, &ctx->index) == NGX_OK
+               ? NGX_OK : NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->id.data = slash + 1;
+    ctx->id.len = end - ctx->id.data;
+
+    if (ngx_strlchr(ctx->id.data, end, '/') != NULL) {
+        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                         "No such resource.");
+    }
+
+    if (!ngx_http_api_id_valid(ctx->id.data, ctx->id.len)) {
+        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_id",
+                   "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
+                   "(and not \".\" or \"..\").");
+    }
+
+    *item = 1;
+
+    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
+                               &ctx->id, &ctx->key) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_null(&none);
+
+    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
+                               &none, &ctx->index) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_not_allowed(ngx_http_request_t *r, ngx_uint_t item)
+{
+    const char  *allow;
+
+    allow = item ? NGX_HTTP_API_ALLOW_ITEM : NGX_HTTP_API_ALLOW_COLLECTION;
+
+    if (ngx_http_api_set_header(r, "Allow", allow) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method_not_allowed",
+                                     item ? "Allowed here: GET, HEAD, PUT, "
+                                            "PATCH, DELETE, OPTIONS."
+                                          : "Allowed here: GET, HEAD, POST, "
+                                            "OPTIONS.");
+}
+
+
+/* GET/HEAD /{c}/{id}: one HMGET, no script. */
+
+static ngx_int_t
+ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    ngx_int_t      rc;
+    const char   **argv;
+    size_t        *argvlen;
+
+    ctx->op = NGX_HTTP_API_OP_GET;
+
+    argv = ngx_palloc(r->pool, 4 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 4 * sizeof(size_t));
+    if (argv == NULL || argvlen == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    argv[0] = "HMGET";
+    argvlen[0] = 5;
+    argv[1] = (const char *) ctx->key.data;
+    argvlen[1] = ctx->key.len;
+    argv[2] = "d";
+    argvlen[2] = 1;
+    argv[3] = "r";
+    argvlen[3] = 1;
+
+    rc = ngx_http_api_redis_send(r, ngx_http_api_get_reply, ctx, 4, argv,
+                                 argvlen);
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    return ngx_http_api_send_redis_problem(r, rc);
+}
+
+
+static void
+ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
+    ngx_int_t status)
+{
+    ngx_http_api_ctx_t *ctx = data;
+
+    ngx_int_t    rc;
+    ngx_str_t    inm, rev;
+    redisReply  *d, *v;
+
+    if (status != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_api_send_redis_problem(r,
+                                                                     status));
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        return;
+    }
+
+    d = reply->element[0];
+    v = reply->element[1];
+
+    if (d->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                       "No document with this id.");
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
+
+    rev.data = (u_char *) v->str;
+    rev.len = v->len;
+
+    if (r->headers_in.if_none_match) {
+        rc = ngx_http_api_etags(r, r->headers_in.if_none_match, 1, &inm);
+        if (rc != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        if (ngx_http_api_etag_listed(&inm, &rev)) {
+            /* "*" or a listed tag: the client's copy is current */
+
+            if (ngx_http_api_set_etag(r, rev.data, rev.len) != NGX_OK
+                || ngx_http_api_set_header(r, "Cache-Control", "no-cache")
+                   != NGX_OK)
+            {
+                ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+                return;
+            }
+
+            ngx_http_finalize_request(r,
+                ngx_http_api_send_json(r, NGX_HTTP_NOT_MODIFIED, NULL, 0));
+            return;
+        }
+    }
+
+    rc = ngx_http_api_send_doc(r, ctx, NGX_HTTP_OK, (u_char *) d->str, d->len,
+                               &rev, 0);
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/* GET/HEAD /{c}?limit=&cursor=: one EVALSHA of the list script. */
+
+static ngx_int_t
+ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    u_char       *p, *dst;
+    ngx_int_t     rc, n;
+    ngx_str_t     value, cursor, start, prefix, empty;
+    const char  **argv;
+    size_t       *argvlen;
+
+    ctx->op = NGX_HTTP_API_OP_LIST;
+    ctx->limit = ctx->alcf->limit_default;
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
+        n = ngx_atoi(value.data, value.len);
+
+        if (n == NGX_ERROR || n < 1 || (ngx_uint_t) n > ctx->alcf->limit_max)
+        {
+            p = ngx_pnalloc(r->pool, 64);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            *ngx_snprintf(p, 63, "\"limit\" must be an integer from 1 to %ui.",
+                          ctx->alcf->limit_max) = '\0';
+
+            return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_limit", (char *) p);
+        }
+
+        ctx->limit = n;
+    }
+
+    ngx_str_set(&start, "-");
+
+    if (ngx_http_arg(r, (u_char *) "cursor", 6, &value) == NGX_OK) {
+
+        /* an opaque cursor: base64url of the last id seen */
+
+        p = ngx_pnalloc(r->pool, value.len);
+        cursor.data = ngx_pnalloc(r->pool, ngx_base64_decoded_length(
+                                               value.len) + 1);
+        if (p == NULL || cursor.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        dst = p;
+        ngx_unescape_uri(&dst, &value.data, value.len, NGX_UNESCAPE_URI);
+        value.data = p;
+        value.len = dst - p;
+
+        if (ngx_decode_base64url(&cursor, &value) != NGX_OK
+            || !ngx_http_api_id_valid(cursor.data, cursor.len))
+        {
+            return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                       "invalid_cursor",
+                       "\"cursor\" must be a next_cursor value this API "
+                       "returned.");
+        }
+
+        start.len = cursor.len + 1;
+        start.data = ngx_pnalloc(r->pool, start.len);
+        if (start.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        start.data[0] = '(';
+        ngx_memcpy(start.data + 1, cursor.data, cursor.len);
+    }
+
+    /* the documents' key prefix: "<prefix>{<c>}:" */
+
+    ngx_str_set(&empty, "x");
+
+    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection, &empty,
+                               &prefix) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    prefix.len--;
+
+    argv = ngx_palloc(r->pool, 4 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 4 * sizeof(size_t));
+    p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (argv == NULL || argvlen == NULL || p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    argv[0] = (const char *) ctx->index.data;
+    argvlen[0] = ctx->index.len;
+    argv[1] = (const char *) prefix.data;
+    argvlen[1] = prefix.len;
+    argv[2] = (const char *) start.data;
+    argvlen[2] = start.len;
+    argv[3] = (const char *) p;
+    argvlen[3] = ngx_sprintf(p, "%ui", ctx->limit) - p;
+
+    rc = ngx_http_api_redis_eval(r, ngx_http_api_list_reply, ctx,
+                                 ctx->amcf->store[NGX_HTTP_API_SCRIPT_LIST],
+                                 1, 4, argv, argvlen);
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    return ngx_http_api_send_redis_problem(r, rc);
+}
+
+
+static void
+ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
+    ngx_int_t status)
+{
+    ngx_http_api_ctx_t *ctx = data;
+
+    u_char      *body, *p, *link;
+    size_t       len, i, n, clen;
+    redisReply  *last, *id, *d;
+
+    if (status != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_api_send_redis_problem(r,
+                                                                     status));
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 1) {
+        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        return;
+    }
+
+    n = reply->elements / 2;
+    last = reply->element[reply->elements - 1];
+    clen = (last->type == REDIS_REPLY_STRING) ? last->len : 0;
+
+    len = sizeof("{\"items\":[],\"next_cursor\":null}")
+          + ngx_base64_encoded_length(clen) + 2;
+
+    for (i = 0; i < n; i++) {
+        len += reply->element[2 * i]->len + reply->element[2 * i + 1]->len
+               + sizeof("{\"id\":\"\",},") - 1;
+    }
+
+    body = ngx_pnalloc(r->pool, len);
+    if (body == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = ngx_cpymem(body, "{\"items\":[", sizeof("{\"items\":[") - 1);
+
+    for (i = 0; i < n; i++) {
+        id = reply->element[2 * i];
+        d = reply->element[2 * i + 1];
+
+        if (i) {
+            *p++ = ',';
+        }
+
+        p = ngx_sprintf(p, "{\"id\":\"%*s\"", id->len, id->str);
+
+        if (d->len > 2) {
+            *p++ = ',';
+            p = ngx_cpymem(p, d->str + 1, d->len - 1);
+
+        } else {
+            *p++ = '}';
+        }
+    }
+
+    p = ngx_cpymem(p, "],\"next_cursor\":", sizeof("],\"next_cursor\":") - 1);
+
+    if (clen) {
+        ngx_str_t  src, dst;
+
+        src.data = (u_char *) last->str;
+        src.len = clen;
+
+        *p++ = '"';
+        dst.data = p;
+        ngx_encode_base64url(&dst, &src);
+        p += dst.len;
+        *p++ = '"';
+
+        /* Link: <{base}{c}?limit=N&cursor=X>; rel="next" */
+
+        len = ctx->alcf->base.len + ctx->collection.len + dst.len
+              + sizeof("<?limit=&cursor=>; rel=\"next\"") + NGX_INT_T_LEN;
+
+        link = ngx_pnalloc(r->pool, len);
+        if (link == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        len = ngx_sprintf(link, "<%V%V?limit=%ui&cursor=%V>; rel=\"next\"",
+                          &ctx->alcf->base, &ctx->collection, ctx->limit,
+                          &dst)
+              - link;
+
+        if (ngx_http_api_add_header(r, "Link", link, len) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+    } else {
+        p = ngx_cpymem(p, "null", 4);
+    }
+
+    *p++ = '}';
+
+    if (ngx_http_api_set_header(r, "Cache-Control", "no-cache") != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_finalize_request(r, ngx_http_api_send_json(r, NGX_HTTP_OK, body,
+                                                        p - body));
+}
+
+
+/* DELETE /{c}/{id}: no body, one EVALSHA. */
+
+static ngx_int_t
+ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    ctx->op = NGX_HTTP_API_OP_DELETE;
+
+    rc = ngx_http_api_write(r, ctx);
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    return rc;
+}
+
+
+/*
+ * POST, PUT, PATCH: check the media type and the size, then read the body
+ * into memory without buffering it to a temporary file.
+ */
+
+static ngx_int_t
+ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    u_char     *p;
+    ngx_int_t   rc;
+    off_t       len;
+
+    if (ngx_http_api_media_type(r, ctx->op == NGX_HTTP_API_OP_PATCH)
+        != NGX_OK)
+    {
+        ngx_http_discard_request_body(r);
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                   "unsupported_media_type",
+                   ctx->op == NGX_HTTP_API_OP_PATCH
+                   ? "Send application/merge-patch+json or application/json."
+                   : "Send application/json.");
+    }
+
+    len = r->headers_in.content_length_n;
+
+    if (ctx->alcf->max_body && len > ctx->alcf->max_body) {
+        ngx_http_discard_request_body(r);
+
+        p = ngx_pnalloc(r->pool, 80);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        *ngx_snprintf(p, 79, "The body may be at most %O bytes.",
+                      ctx->alcf->max_body) = '\0';
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "body_too_large", (char *) p);
+    }
+
+    if (len > 0) {
+        ctx->body = ngx_pnalloc(r->pool, (size_t) len);
+        if (ctx->body == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ctx->body_size = (size_t) len;
+    }
+
+    r->request_body_no_buffering = 1;
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_api_body_post);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return ngx_http_api_status_problem(r, rc);
+    }
+
+    return NGX_DONE;
+}
+
+
+/* Called once by nginx: with the whole body, or the first part of it. */
+
+static void
+ngx_http_api_body_post(ngx_http_request_t *r)
+{
+    ngx_int_t            rc;
+    ngx_http_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+
+    rc = ngx_http_api_body_pump(r, ctx);
+
+    if (rc == NGX_AGAIN) {
+        r->read_event_handler = ngx_http_api_body_read;
+        return;
+    }
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_api_body_done(r, ctx);
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+static void
+ngx_http_api_body_read(ngx_http_request_t *r)
+{
+    ngx_int_t            rc;
+    ngx_http_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+
+    rc = ngx_http_read_unbuffered_request_body(r);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        r->read_event_handler = ngx_http_block_reading;
+        ngx_http_finalize_request(r, ngx_http_api_status_problem(r, rc));
+        return;
+    }
+
+    rc = ngx_http_api_body_pump(r, ctx);
+
+    if (rc == NGX_AGAIN) {
+        return;
+    }
+
+    r->read_event_handler = ngx_http_block_reading;
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_api_body_done(r, ctx);
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/*
+ * Moves what nginx has read into ctx->body, and asks for more while it
+ * comes without waiting.  NGX_OK: the body is complete; NGX_AGAIN: wait
+ * for the socket; otherwise the status to finalize with.
+ */
+
+static ngx_int_t
+ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    u_char       *p;
+    size_t        n, size;
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    for ( ;; ) {
+
+        for (cl = r->request_body->bufs; cl; cl = cl->next) {
+            b = cl->buf;
+            n = b->last - b->pos;
+
+            if (n == 0) {
+                continue;
+            }
+
+            if (ctx->alcf->max_body
+                && (off_t) (ctx->body_len + n) > ctx->alcf->max_body)
+            {
+                return ngx_http_api_status_problem(r,
+                                            NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+            }
+
+            if (ctx->body_len + n > ctx->body_size) {
+                size = ngx_max(2 * ctx->body_size, ctx->body_len + n);
+                size = ngx_max(size, 4096);
+
+                if (ctx->alcf->max_body && (off_t) size > ctx->alcf->max_body)
+                {
+                    size = (size_t) ctx->alcf->max_body;
+                }
+
+                p = ngx_pnalloc(r->pool, size);
+                if (p == NULL) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                if (ctx->body_len) {
+                    ngx_memcpy(p, ctx->body, ctx->body_len);
+                }
+
+                ctx->body = p;
+                ctx->body_size = size;
+            }
+
+            ngx_memcpy(ctx->body + ctx->body_len, b->pos, n);
+            ctx->body_len += n;
+            b->pos = b->last;
+        }
+
+        r->request_body->bufs = NULL;
+
+        if (!r->reading_body) {
+            return NGX_OK;
+        }
+
+        rc = ngx_http_read_unbuffered_request_body(r);
+
+        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return ngx_http_api_status_problem(r, rc);
+        }
+
+        if (r->request_body->bufs == NULL) {
+            return r->reading_body ? NGX_AGAIN : NGX_OK;
+        }
+    }
+}
+
+
+/*
+ * The body is in memory: validate it and send the write.  Returns what
+ * the caller finalizes with; NGX_DONE when the command is in flight.
+ */
+
+static ngx_int_t
+ngx_http_api_body_done(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    ngx_int_t            rc;
+    ngx_http_api_json_t  json;
+
+    rc = ngx_http_api_json_parse(r->pool, ctx->body, ctx->body_len,
+                                 ctx->alcf->max_depth, &json);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST, json.code,
+                                         (char *) json.detail);
+    }
+
+    if (json.has_id) {
+        if (ctx->op == NGX_HTTP_API_OP_CREATE) {
+
+            /* POST with a client-chosen id */
+
+            if (!ngx_http_api_id_valid(json.id.data, json.id.len)) {
+                return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                           "invalid_id",
+                           "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
+                           "(and not \".\" or \"..\").");
+            }
+
+            ctx->id = json.id;
+
+        } else if (json.id.len != ctx->id.len
+                   || ngx_strncmp(json.id.data, ctx->id.data, ctx->id.len)
+                      != 0)
+        {
+            return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                       "id_mismatch",
+                       "The body's \"id\" differs from the id in the URL.");
+        }
+    }
+
+    if (ctx->op == NGX_HTTP_API_OP_CREATE) {
+        if (ctx->id.len == 0) {
+            ngx_http_api_id_generate(ctx->amcf, ctx->idbuf);
+            ctx->id.data = ctx->idbuf;
+            ctx->id.len = NGX_HTTP_API_ID_LEN;
+        }
+
+        if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
+                                   &ctx->id, &ctx->key) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    ctx->doc = json.doc;
+
+    rc = ngx_http_api_write(r, ctx);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* the command holds the request now; release the body's reference */
+    return NGX_DONE;
+}
+
+
+/*
+ * The one EVALSHA of a write.  Returns NGX_OK when it is in flight, or
+ * what to finalize with.
+ */
+
+static ngx_int_t
+ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+{
+    int                     argc, nkeys;
+    ngx_int_t               rc;
+    ngx_time_t             *tp;
+    const char            **argv;
+    size_t                 *argvlen;
+    ngx_http_api_script_t  *script;
+
+    if (ngx_http_api_etags(r, r->headers_in.if_match, 0, &ctx->if_match)
+        != NGX_OK
+        || ngx_http_api_etags(r, r->headers_in.if_none_match, 1,
+                              &ctx->if_none_match)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_api_id_generate(ctx->amcf, ctx->rev);
+
+    tp = ngx_timeofday();
+    ctx->now_str.data = ctx->now;
+    ctx->now_str.len = ngx_sprintf(ctx->now, "%T%03M", tp->sec, tp->msec)
+                       - ctx->now;
+
+    argv = ngx_palloc(r->pool, 8 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 8 * sizeof(size_t));
+    if (argv == NULL || argvlen == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+#define ngx_http_api_arg(i, s, l)                                             \
+    argv[i] = (const char *) (s); argvlen[i] = (l)
+
+    ngx_http_api_arg(0, ctx->key.data, ctx->key.len);
+    ngx_http_api_arg(1, ctx->index.data, ctx->index.len);
+
+    switch (ctx->op) {
+
+    case NGX_HTTP_API_OP_CREATE:
+        script = ctx->amcf->store[NGX_HTTP_API_SCRIPT_CREATE];
+        nkeys = 2;
+        ngx_http_api_arg(2, ctx->id.data, ctx->id.len);
+        ngx_http_api_arg(3, ctx->doc.data, ctx->doc.len);
+        ngx_http_api_arg(4, ctx->rev, NGX_HTTP_API_ID_LEN);
+        ngx_http_api_arg(5, ctx->now_str.data, ctx->now_str.len);
+        argc = 6;
+        break;
+
+    case NGX_HTTP_API_OP_PUT:
+        script = ctx->amcf->store[NGX_HTTP_API_SCRIPT_PUT];
+        nkeys = 2;
+        ngx_http_api_arg(2, ctx->id.data, ctx->id.len);
+        ngx_http_api_arg(3, ctx->doc.data, ctx->doc.len);
+        ngx_http_api_arg(4, ctx->rev, NGX_HTTP_API_ID_LEN);
+        ngx_http_api_arg(5, ctx->now_str.data, ctx->now_str.len);
+        ngx_http_api_arg(6, ctx->if_match.data, ctx->if_match.len);
+        ngx_http_api_arg(7, ctx->if_none_match.data, ctx->if_none_match.len);
+        argc = 8;
+        break;
+
+    case NGX_HTTP_API_OP_PATCH:
+        script = ctx->amcf->store[NGX_HTTP_API_SCRIPT_PATCH];
+        nkeys = 1;
+        ngx_http_api_arg(1, ctx->doc.data, ctx->doc.len);
+        ngx_http_api_arg(2, ctx->rev, NGX_HTTP_API_ID_LEN);
+        ngx_http_api_arg(3, ctx->now_str.data, ctx->now_str.len);
+        ngx_http_api_arg(4, ctx->if_match.data, ctx->if_match.len);
+        ngx_http_api_arg(5, ctx->if_none_match.data, ctx->if_none_match.len);
+        ngx_http_api_arg(6, ctx->alcf->max_doc.data, ctx->alcf->max_doc.len);
+        argc = 7;
+        break;
+
+    default: /* NGX_HTTP_API_OP_DELETE */
+        script = ctx->amcf->store[NGX_HTTP_API_SCRIPT_DELETE];
+        nkeys = 2;
+        ngx_http_api_arg(2, ctx->id.data, ctx->id.len);
+        ngx_http_api_arg(3, ctx->if_match.data, ctx->if_match.len);
+        ngx_http_api_arg(4, ctx->if_none_match.data, ctx->if_none_match.len);
+        argc = 5;
+    }
+
+#undef ngx_http_api_arg
+
+    rc = ngx_http_api_redis_eval(r, ngx_http_api_write_reply, ctx, script,
+                                 nkeys, argc, argv, argvlen);
+    if (rc == NGX_OK) {
+        return NGX_OK;
+    }
+
+    return ngx_http_api_send_redis_problem(r, rc);
+}
+
+
+static void
+ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status)
+{
+    ngx_http_api_ctx_t *ctx = data;
+
+    ngx_int_t    rc;
+    ngx_str_t    rev;
+    redisReply  *code, *doc;
+
+    rev.data = ctx->rev;
+    rev.len = NGX_HTTP_API_ID_LEN;
+
+    if (status != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_api_send_redis_problem(r,
+                                                                     status));
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1
+        || reply->element[0]->type != REDIS_REPLY_INTEGER)
+    {
+        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        return;
+    }
+
+    code = reply->element[0];
+
+    switch (code->integer) {
+
+    case NGX_HTTP_OK:
+    case NGX_HTTP_CREATED:
+        if (ctx->op == NGX_HTTP_API_OP_PATCH) {
+            doc = (reply->elements == 2) ? reply->element[1] : NULL;
+
+            if (doc == NULL || doc->type != REDIS_REPLY_STRING) {
+                rc = ngx_http_api_reply_error(r, reply);
+                break;
+            }
+
+            rc = ngx_http_api_send_doc(r, ctx, NGX_HTTP_OK, (u_char *) doc->str,
+                                       doc->len, &rev, 0);
+            break;
+        }
+
+        rc = ngx_http_api_send_doc(r, ctx, (ngx_uint_t) code->integer,
+                                   ctx->doc.data, ctx->doc.len, &rev,
+                                   code->integer == NGX_HTTP_CREATED);
+        break;
+
+    case NGX_HTTP_NO_CONTENT:
+        rc = ngx_http_api_send_json(r, NGX_HTTP_NO_CONTENT, NULL, 0);
+        break;
+
+    case NGX_HTTP_NOT_FOUND:
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                       "No document with this id.");
+        break;
+
+    case NGX_HTTP_CONFLICT:
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_CONFLICT, "already_exists",
+                                       "A document with this id exists.");
+        break;
+
+    case NGX_HTTP_PRECONDITION_FAILED:
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_PRECONDITION_FAILED,
+                   "precondition_failed",
+                   "If-Match or If-None-Match does not hold for the current "
+                   "revision.");
+        break;
+
+    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                   "document_too_large",
+                   "The patched document would exceed the size limit.");
+        break;
+
+    default:
+        rc = ngx_http_api_reply_error(r, reply);
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/*
+ * application/json, any application/...+json, and for PATCH also
+ * application/merge-patch+json; parameters (charset=utf-8) are allowed.
+ */
+
+static ngx_int_t
+ngx_http_api_media_type(ngx_http_request_t *r, ngx_uint_t patch)
+{
+    u_char     *p, *end;
+    ngx_str_t   type;
+
+    if (r->headers_in.content_type == NULL) {
+        return NGX_DECLINED;
+    }
+
+    type = r->headers_in.content_type->value;
+    end = ngx_strlchr(type.data, type.data + type.len, ';');
+    if (end == NULL) {
+        end = type.data + type.len;
+    }
+
+    while (end > type.data && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+
+    p = type.data;
+    type.len = end - p;
+
+    if (type.len == sizeof("application/json") - 1
+        && ngx_strncasecmp(p, (u_char *) "application/json", type.len) == 0)
+    {
+        return NGX_OK;
+    }
+
+    if (type.len > sizeof("application/+json") - 1
+        && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0
+        && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0)
+    {
+        if (ngx_strncasecmp(p, (u_char *) "application/merge-patch+json",
+                            type.len) == 0
+            && type.len == sizeof("application/merge-patch+json") - 1)
+        {
+            return patch ? NGX_OK : NGX_DECLINED;
+        }
+
+        return NGX_OK;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * An If-Match / If-None-Match header as the store scripts take it: ""
+ * (no header), "*", or ",rev,rev," with the opaque tags the header lists.
+ * For If-Match (weak == 0) weak tags never match; a header that names no
+ * usable tag becomes "," and matches nothing.
+ */
+
+static ngx_int_t
+ngx_http_api_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_uint_t weak, ngx_str_t *list)
+{
+    u_char  *p, *end, *q, *o;
+
+    if (h == NULL) {
+        ngx_str_null(list);
+        list->data = (u_char *) "";
+        return NGX_OK;
+    }
+
+    p = h->value.data;
+    end = p + h->value.len;
+
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    if (end - p == 1 && *p == '*') {
+        ngx_str_set(list, "*");
+        return NGX_OK;
+    }
+
+    list->data = ngx_pnalloc(r->pool, h->value.len + 2);
+    if (list->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = list->data;
+    *o++ = ',';
+
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == ',') {
+            p++;
+            continue;
+        }
+
+        if (end - p > 2 && p[0] == 'W' && p[1] == '/') {
+            p += 2;
+
+            if (!weak) {
+                /* skip this tag: a weak tag never matches strongly */
+                q = (p < end && *p == '"') ? ngx_strlchr(p + 1, end, '"')
+                                           : NULL;
+                p = q ? q + 1 : ngx_strlchr(p, end, ',');
+                if (p == NULL) {
+                    break;
+                }
+
+                continue;
+            }
+        }
+
+        if (*p != '"') {
+            /* not an entity-tag: skip to the next comma */
+            p = ngx_strlchr(p, end, ',');
+            if (p == NULL) {
+                break;
+            }
+
+            continue;
+        }
+
+        q = ngx_strlchr(p + 1, end, '"');
+        if (q == NULL) {
+            break;
+        }
+
+        o = ngx_cpymem(o, p + 1, q - p - 1);
+        *o++ = ',';
+        p = q + 1;
+    }
+
+    list->len = o - list->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A document response: {"id":"<id>",<members>} with ETag, Cache-Control
+ * and, for a creation, Location.
+ */
+
+static ngx_int_t
+ngx_http_api_send_doc(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
+    ngx_uint_t status, u_char *doc, size_t len, ngx_str_t *rev,
+    ngx_uint_t location)
+{
+    u_char  *body, *p;
+    size_t   size;
+
+    size = sizeof("{\"id\":\"\",") + ctx->id.len + len;
+
+    body = ngx_pnalloc(r->pool, size);
+    if (body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(body, "{\"id\":\"%V\"", &ctx->id);
+
+    if (len > 2) {
+        *p++ = ',';
+        p = ngx_cpymem(p, doc + 1, len - 1);
+
+    } else {
+        *p++ = '}';
+    }
+
+    if (ngx_http_api_set_etag(r, rev->data, rev->len) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (location) {
+        size = ctx->alcf->base.len + ctx->collection.len + 1 + ctx->id.len;
+
+        doc = ngx_pnalloc(r->pool, size);
+        if (doc == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        (void) ngx_sprintf(doc, "%V%V/%V", &ctx->alcf->base, &ctx->collection,
+                           &ctx->id);
+
+        if (ngx_http_api_add_header(r, "Location", doc, size) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (ctx->op == NGX_HTTP_API_OP_GET
+        && ngx_http_api_set_header(r, "Cache-Control", "no-cache") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_json(r, status, body, p - body);
+}
+
+
+static ngx_int_t
+ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev, size_t len)
+{
+    u_char  *etag;
+
+    etag = ngx_pnalloc(r->pool, len + 2);
+    if (etag == NULL) {
+        return NGX_ERROR;
+    }
+
+    etag[0] = '"';
+    ngx_memcpy(etag + 1, rev, len);
+    etag[len + 1] = '"';
+
+    return ngx_http_api_add_header(r, "ETag", etag, len + 2);
+}
+
+
+/* Whether rev is in a list made by ngx_http_api_etags(). */
+
+static ngx_uint_t
+ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev)
+{
+    u_char  *p, *end, *comma;
+
+    if (list->len == 1 && list->data[0] == '*') {
+        return 1;
+    }
+
+    p = list->data;
+    end = p + list->len;
+
+    while (p < end) {
+        comma = ngx_strlchr(p, end, ',');
+        if (comma == NULL) {
+            comma = end;
+        }
+
+        if ((size_t) (comma - p) == rev->len
+            && ngx_strncmp(p, rev->data, rev->len) == 0)
+        {
+            return 1;
+        }
+
+        p = comma + 1;
+    }
+
+    return 0;
+}
+
+
+/* Redis answered something the store never sends: a bug or a bad script. */
+
+static ngx_int_t
+ngx_http_api_reply_error(ngx_http_request_t *r, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "api: Redis error: %*s", (size_t) reply->len,
+                      reply->str);
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         NGX_HTTP_API_E_REDIS_ERROR,
+                                         "Redis could not run the command.");
+    }
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "api: unexpected Redis reply of type %d", reply->type);
+
+    return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     NGX_HTTP_API_E_INTERNAL,
+                                     "Unexpected answer from Redis.");
+}
+
+
+/* nginx's own body errors (413 of a chunked body, 400, 408) as problems. */
+
+static ngx_int_t
+ngx_http_api_status_problem(ngx_http_request_t *r, ngx_int_t status)
+{
+    switch (status) {
+
+    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
+        return ngx_http_api_send_problem(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "body_too_large",
+                                         "The body exceeds "
+                                         "client_max_body_size.");
+
+    case NGX_HTTP_BAD_REQUEST:
+        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_body",
+                                         "The request body is malformed.");
+
+    case NGX_HTTP_REQUEST_TIME_OUT:
+    case NGX_HTTP_CLIENT_CLOSED_REQUEST:
+        return status;
+
+    default:
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
