@@ -32,6 +32,7 @@ our @EXPORT = qw(
     redis redis_start redis_stop redis_kill redis_pause redis_resume
     redis_pid redis_clients http_get http_burst nginx_master_pid
     worker_pids later error_log_like wait_until
+    redis_dump seed_doc http_request http_many
     $RedisPort $RedisDir $RedisSocket
 );
 
@@ -55,9 +56,14 @@ my @children;
 # --- Redis -----------------------------------------------------------------
 
 # One command on a fresh connection; returns the decoded reply (errors come
-# back as a string starting with "-").
+# back as a string starting with "-").  redis({db => 3}, ...) runs it in
+# another database.
 sub redis {
     my @args = @_;
+    my $db;
+    if (ref $args[0] eq 'HASH') {
+        $db = shift(@args)->{db};
+    }
 
     my $sock = IO::Socket::INET->new(
         PeerAddr => '127.0.0.1',
@@ -66,17 +72,20 @@ sub redis {
     ) or die "cannot connect to Redis on port $RedisPort: $!\n";
 
     my $out = '';
+    my $skip = 0;
     if (defined $Password) {
         $out .= _resp('AUTH', $Password);
+        $skip++;
+    }
+    if (defined $db) {
+        $out .= _resp('SELECT', $db);
+        $skip++;
     }
     $out .= _resp(@args);
     print $sock $out;
 
-    my $reply;
-    if (defined $Password) {
-        _read_reply($sock);
-    }
-    $reply = _read_reply($sock);
+    _read_reply($sock) for 1 .. $skip;
+    my $reply = _read_reply($sock);
     close $sock;
 
     return $reply;
@@ -170,6 +179,131 @@ sub redis_resume {
 sub redis_clients {
     my $list = redis('CLIENT', 'LIST');
     return grep { /\bname=ngx_http_api:/ } split /\n/, $list;
+}
+
+# Everything in the database as one canonical string: a test compares it
+# before and after a request that must change nothing.
+sub redis_dump {
+    my $opt = ref $_[0] eq 'HASH' ? shift : {};
+    my $keys = redis($opt, 'KEYS', '*');
+    my @out;
+    for my $k (sort @$keys) {
+        my $type = redis($opt, 'TYPE', $k);
+        my $v;
+        if ($type eq 'hash') {
+            my %h = @{ redis($opt, 'HGETALL', $k) };
+            $v = join ' ', map { "$_=$h{$_}" } sort keys %h;
+        } elsif ($type eq 'zset') {
+            $v = join ' ', @{ redis($opt, 'ZRANGE', $k, 0, -1, 'WITHSCORES') };
+        } elsif ($type eq 'string') {
+            $v = redis($opt, 'GET', $k);
+        } else {
+            $v = "($type)";
+        }
+        push @out, "$k [$type] $v";
+    }
+    return join "\n", @out;
+}
+
+# Stores a document the way the module does: a hash (d, r, c, m) and the
+# collection index.  seed_doc('items', 'a1', '{"x":1}', 'REV1')
+sub seed_doc {
+    my ($c, $id, $doc, $rev, %opt) = @_;
+    my $prefix = $opt{prefix} // 'api:';
+    $rev //= 'R' x 26;
+    my $t = int(time * 1000);
+    redis('HSET', "$prefix\{$c}:$id", 'd', $doc, 'r', $rev, 'c', $t,
+          'm', $t);
+    redis('ZADD', "$prefix\{$c}", 0, $id);
+}
+
+sub _raw_request {
+    my ($method, $path, %opt) = @_;
+    my $body = $opt{body};
+    my $req = "$method $path HTTP/1.1\r\nHost: localhost\r\n"
+              . "Connection: close\r\n";
+    for my $h (@{ $opt{headers} || [] }) {
+        $req .= "$h\r\n";
+    }
+    if (defined $body) {
+        $req .= "Content-Length: " . length($body) . "\r\n";
+    }
+    $req .= "\r\n";
+    $req .= $body if defined $body;
+    return $req;
+}
+
+sub _parse_response {
+    my $raw = shift;
+    return { status => undef, headers => {}, body => '' }
+        if !defined $raw || $raw eq '';
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    my ($status) = $head =~ m{^HTTP/1\.\d (\d{3})};
+    my %h;
+    for my $line (split /\r\n/, $head) {
+        $h{lc $1} = $2 if $line =~ /^([^:]+):\s*(.*)$/;
+    }
+    return { status => $status, headers => \%h, body => $body // '' };
+}
+
+# One request on its own connection; returns {status, headers, body}.
+# http_request('PATCH', '/v1/items/a', body => '{}',
+#              headers => ['Content-Type: application/json'])
+sub http_request {
+    my ($method, $path, %opt) = @_;
+    my $sock = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $opt{port} || _server_port(),
+        Timeout  => $opt{timeout} || 10,
+    ) or die "cannot connect to nginx: $!\n";
+    print $sock _raw_request($method, $path, %opt);
+    my $raw = do { local $/; <$sock> };
+    close $sock;
+    return _parse_response($raw);
+}
+
+# Several requests written at once, each on its own connection, then all
+# read; returns their {status, headers, body} in order.  Each request is
+# [method, path, %opt]; $opt{before}/$opt{between} as in http_burst.
+sub http_many {
+    my ($reqs, %opt) = @_;
+    my (@socks, %buf);
+
+    $opt{before}->() if $opt{before};
+
+    for my $r (@$reqs) {
+        my ($method, $path, %ropt) = @$r;
+        my $sock = IO::Socket::INET->new(
+            PeerAddr => '127.0.0.1',
+            PeerPort => _server_port(),
+            Timeout  => 5,
+        ) or die "cannot connect to nginx: $!\n";
+        print $sock _raw_request($method, $path, %ropt);
+        push @socks, $sock;
+    }
+
+    $opt{between}->() if $opt{between};
+
+    my $sel = IO::Select->new(@socks);
+    my %index = map { fileno($socks[$_]) => $_ } 0 .. $#socks;
+    my $deadline = time + ($opt{timeout} || 10);
+
+    while ($sel->count && time < $deadline) {
+        for my $sock ($sel->can_read($deadline - time)) {
+            my $i = $index{fileno($sock)};
+            my $n = sysread($sock, my $chunk, 65536);
+            if (!$n) {
+                $sel->remove($sock);
+                close $sock;
+                next;
+            }
+            $buf{$i} .= $chunk;
+        }
+    }
+
+    close $_ for $sel->handles;
+
+    return map { _parse_response($buf{$_}) } 0 .. $#$reqs;
 }
 
 # Runs code in a child process after a delay (e.g. resume Redis later).
