@@ -50,7 +50,7 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx, ngx_uint_t *item);
+    ngx_http_api_ctx_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
@@ -110,8 +110,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
 
     ngx_http_set_ctx(r, ctx, ngx_http_api_module);
 
-    rc = ngx_http_api_route(r, ctx, &item);
-    if (rc != NGX_OK) {
+    if (ngx_http_api_route(r, ctx, &item, &rc) != NGX_OK) {
         ngx_http_discard_request_body(r);
         return rc;
     }
@@ -187,25 +186,27 @@ ngx_http_api_handler(ngx_http_request_t *r)
  * The path after the location prefix: "{collection}", "{collection}/" or
  * "{collection}/{id}".  Only declared collections exist; ids must be
  * [A-Za-z0-9._~-]{1,128}, so no key can leave "<prefix>{<collection>}:".
+ * NGX_OK: routed.  NGX_DECLINED: *rc is what the request finalizes with
+ * (a problem was sent, or an internal error).
  */
 
 static ngx_int_t
 ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
-    ngx_uint_t *item)
+    ngx_uint_t *item, ngx_int_t *rc)
 {
     u_char      *p, *end, *slash;
     ngx_str_t   *c, none;
     ngx_uint_t   i;
 
     *item = 0;
-
-    if (r->uri.len < ctx->alcf->base.len) {
-        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                         "No such resource.");
-    }
+    ngx_str_null(&none);
 
     p = r->uri.data + ctx->alcf->base.len;
     end = r->uri.data + r->uri.len;
+
+    if (p > end) {
+        p = end;
+    }
 
     slash = ngx_strlchr(p, end, '/');
 
@@ -223,46 +224,45 @@ ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
     }
 
     if (i == ctx->alcf->collections->nelts) {
-        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
-                                         "unknown_collection",
-                                         "No such collection.");
+        *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
+                                        "unknown_collection",
+                                        "No such collection.");
+        return NGX_DECLINED;
     }
 
-    if (slash == NULL || slash + 1 == end) {
-        return ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
-                                      &ctx->id, &ctx->index) == NGX_OK
-               ? NGX_OK : NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (slash != NULL && slash + 1 != end) {
+        ctx->id.data = slash + 1;
+        ctx->id.len = end - ctx->id.data;
+
+        if (ngx_strlchr(ctx->id.data, end, '/') != NULL) {
+            *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
+                                            "not_found", "No such resource.");
+            return NGX_DECLINED;
+        }
+
+        if (!ngx_http_api_id_valid(ctx->id.data, ctx->id.len)) {
+            *rc = ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                      "invalid_id",
+                      "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
+                      "(and not \".\" or \"..\").");
+            return NGX_DECLINED;
+        }
+
+        *item = 1;
+
+        if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
+                                   &ctx->id, &ctx->key) != NGX_OK)
+        {
+            *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DECLINED;
+        }
     }
 
-    ctx->id.data = slash + 1;
-    ctx->id.len = end - ctx->id.data;
-
-    if (ngx_strlchr(ctx->id.data, end, '/') != NULL) {
-        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                         "No such resource.");
-    }
-
-    if (!ngx_http_api_id_valid(ctx->id.data, ctx->id.len)) {
-        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
-                   "invalid_id",
-                   "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
-                   "(and not \".\" or \"..\").");
-    }
-
-    *item = 1;
-
-    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
-                               &ctx->id, &ctx->key) != NGX_OK)
+    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection, &none,
+                               &ctx->index) != NGX_OK)
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_str_null(&none);
-
-    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
-                               &none, &ctx->index) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_DECLINED;
     }
 
     return NGX_OK;
@@ -615,16 +615,9 @@ ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 static ngx_int_t
 ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 {
-    ngx_int_t  rc;
-
     ctx->op = NGX_HTTP_API_OP_DELETE;
 
-    rc = ngx_http_api_write(r, ctx);
-    if (rc == NGX_OK) {
-        return NGX_DONE;
-    }
-
-    return rc;
+    return ngx_http_api_write(r, ctx);
 }
 
 
@@ -888,19 +881,18 @@ ngx_http_api_body_done(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 
     ctx->doc = json.doc;
 
-    rc = ngx_http_api_write(r, ctx);
-    if (rc != NGX_OK) {
-        return rc;
-    }
+    /*
+     * NGX_DONE: the command holds the request now, and finalizing with
+     * NGX_DONE releases the body's reference.
+     */
 
-    /* the command holds the request now; release the body's reference */
-    return NGX_DONE;
+    return ngx_http_api_write(r, ctx);
 }
 
 
 /*
- * The one EVALSHA of a write.  Returns NGX_OK when it is in flight, or
- * what to finalize with.
+ * The one EVALSHA of a write.  Returns NGX_DONE when it is in flight,
+ * otherwise what to finalize with.
  */
 
 static ngx_int_t
@@ -991,7 +983,7 @@ ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     rc = ngx_http_api_redis_eval(r, ngx_http_api_write_reply, ctx, script,
                                  nkeys, argc, argv, argvlen);
     if (rc == NGX_OK) {
-        return NGX_OK;
+        return NGX_DONE;
     }
 
     return ngx_http_api_send_redis_problem(r, rc);

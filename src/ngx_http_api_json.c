@@ -47,7 +47,8 @@ ngx_http_api_json_parse(ngx_pool_t *pool, u_char *data, size_t len,
         return NGX_ERROR;
     }
 
-    root = json_loadb((const char *) data, len, JSON_REJECT_DUPLICATES,
+    root = json_loadb((const char *) data, len,
+                      JSON_REJECT_DUPLICATES|JSON_DECODE_ANY,
                       &err);
 
     if (root == NULL) {

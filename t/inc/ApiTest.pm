@@ -32,7 +32,7 @@ our @EXPORT = qw(
     redis redis_start redis_stop redis_kill redis_pause redis_resume
     redis_pid redis_clients http_get http_burst nginx_master_pid
     worker_pids later error_log_like wait_until
-    redis_dump seed_doc http_request http_many
+    redis_dump seed_doc http_request http_many before_each_block
     $RedisPort $RedisDir $RedisSocket
 );
 
@@ -51,6 +51,13 @@ our $Password;
 $ENV{TEST_NGINX_REDIS_SOCKET} ||= $RedisSocket;
 
 my @children;
+my @before;
+
+# Code to run before every block of the file, after Redis is reset (a
+# harness's own block preprocessors may run before ours: use this).
+sub before_each_block {
+    push @before, shift;
+}
 
 
 # --- Redis -----------------------------------------------------------------
@@ -341,7 +348,9 @@ sub _reset_redis {
     }
 
     redis('ACL', 'DELUSER', 'apitest');
-    redis('FLUSHALL');
+
+    my $ok = redis('FLUSHALL');
+    die "ApiTest: cannot reset the test Redis: $ok\n" if $ok ne 'OK';
 }
 
 
@@ -502,6 +511,8 @@ Test::Nginx::Socket::add_block_preprocessor(sub {
 
     _reset_redis();
 
+    $_->($block) for @before;
+
     my $code = _section($block, 'api_setup');
     _run_code('api_setup', $block, $code, undef) if defined $code;
 });
@@ -515,9 +526,14 @@ Test::Nginx::Socket::add_response_body_check(sub {
     _run_code('api_check', $block, $code, $req_idx) if defined $code;
 });
 
+# Leave Redis as the next file expects it: running, without a password.
 END {
     _reap();
     redis_resume();
+    if (defined $Password) {
+        eval { redis('CONFIG', 'SET', 'requirepass', '') };
+        undef $Password;
+    }
 }
 
 1;
