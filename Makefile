@@ -6,6 +6,8 @@
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
 #   make test         install what is missing, build, run the whole t/ suite
 #   make test-valgrind  the suite with nginx under valgrind memcheck
+#   make bench        build, then benchmark against a private Redis + nginx
+#                     (bench/README.md; results in bench/results/)
 #   make clean        remove build output and private run state
 
 NGINX_SRC    ?= /usr/share/nginx/src
@@ -21,7 +23,7 @@ SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT
 
-.PHONY: all deps run test test-harness test-valgrind clean
+.PHONY: all deps run test test-valgrind bench clean
 
 all: $(MODULE)
 
@@ -49,5 +51,10 @@ test-valgrind:
 	$(MAKE) all
 	TEST_WITH_VALGRIND=1 tools/test
 
+bench:
+	EXTRA_PACKAGES="wrk gnuplot-nox" tools/deps
+	$(MAKE) all
+	bench/run
+
 clean:
-	rm -rf $(BUILD) .run t/servroot*
+	rm -rf $(BUILD) .run t/servroot* bench/results
