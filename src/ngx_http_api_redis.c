@@ -74,6 +74,8 @@ struct ngx_http_api_redis_conn_s {
 
     ngx_event_t                      timer;     /* connect/reply deadline */
     ngx_event_t                      reconnect;
+    ngx_event_t                      flush;     /* posted: one write per loop */
+    unsigned                         writing:1;
 };
 
 
@@ -118,6 +120,7 @@ static void ngx_http_api_redis_read_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_write_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_timer_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_reconnect_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_flush_handler(ngx_event_t *ev);
 
 static void ngx_http_api_redis_add_read(void *privdata);
 static void ngx_http_api_redis_del_read(void *privdata);
@@ -182,6 +185,10 @@ ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
         conn->reconnect.data = conn;
         conn->reconnect.log = cycle->log;
         conn->reconnect.cancelable = 1;
+
+        conn->flush.handler = ngx_http_api_redis_flush_handler;
+        conn->flush.data = conn;
+        conn->flush.log = cycle->log;
     }
 
     amcf->redis = engine;
@@ -961,7 +968,34 @@ ngx_http_api_redis_write_handler(ngx_event_t *ev)
     ngx_connection_t           *c = ev->data;
     ngx_http_api_redis_conn_t  *conn = c->data;
 
+    /* conn outlives the context: safe to touch after the call */
+
+    conn->writing = 1;
     redisAsyncHandleWrite(conn->ac);
+    conn->writing = 0;
+}
+
+
+/*
+ * Commands issued while the event loop handles one batch of events go
+ * out together: hiredis asks for a write, we post this event, and it
+ * writes once after the batch.  Only a write that would block waits for a
+ * write event.  That saves an epoll_ctl() pair per command batch here and
+ * read() calls in Redis.
+ */
+
+static void
+ngx_http_api_redis_flush_handler(ngx_event_t *ev)
+{
+    ngx_http_api_redis_conn_t  *conn = ev->data;
+
+    if (conn->ac == NULL) {
+        return;
+    }
+
+    conn->writing = 1;
+    redisAsyncHandleWrite(conn->ac);
+    conn->writing = 0;
 }
 
 
@@ -1070,7 +1104,19 @@ ngx_http_api_redis_add_write(void *privdata)
 {
     ngx_http_api_redis_conn_t  *conn = privdata;
 
-    if (conn->c == NULL || conn->c->write->active) {
+    if (conn->c == NULL) {
+        return;
+    }
+
+    if (!conn->writing && (conn->ac->c.flags & REDIS_CONNECTED)) {
+        if (!conn->flush.posted) {
+            ngx_post_event(&conn->flush, &ngx_posted_events);
+        }
+
+        return;
+    }
+
+    if (conn->c->write->active) {
         return;
     }
 
@@ -1108,6 +1154,10 @@ ngx_http_api_redis_cleanup(void *privdata)
     ngx_http_api_redis_conn_t  *conn = privdata;
 
     ngx_http_api_redis_release(conn);
+
+    if (conn->flush.posted) {
+        ngx_delete_posted_event(&conn->flush);
+    }
 
     if (conn->ac == NULL) {
         return;
