@@ -6,6 +6,8 @@
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
 #   make test         install what is missing, build, run the whole t/ suite
 #   make test-valgrind  the suite with nginx under valgrind memcheck
+#   make test-asan    the suite with the module built with ASan + UBSan,
+#                     loaded into the stock nginx
 #   make bench        build, then benchmark against a private Redis + nginx
 #                     (bench/README.md; results in bench/results/)
 #   make clean        remove build output and private run state
@@ -23,7 +25,7 @@ SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT
 
-.PHONY: all deps run test test-valgrind bench clean
+.PHONY: all deps run test test-valgrind test-asan bench clean
 
 all: $(MODULE)
 
@@ -33,7 +35,9 @@ $(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA)
 
 $(MODULE): $(BUILD)/nginx/objs/Makefile $(SOURCES)
 	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
-	cp $(BUILD)/nginx/objs/ngx_http_api_module.so $@
+	@# a new file, not the old one overwritten: a running nginx has it mapped
+	cp $(BUILD)/nginx/objs/ngx_http_api_module.so $@.tmp
+	mv -f $@.tmp $@
 
 deps:
 	tools/deps
@@ -50,6 +54,16 @@ test-valgrind:
 	EXTRA_PACKAGES=valgrind tools/deps
 	$(MAKE) all
 	TEST_WITH_VALGRIND=1 tools/test
+
+ASAN_BUILD  := $(BUILD)/asan
+ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+
+test-asan:
+	EXTRA_PACKAGES="libasan8 libubsan1" tools/deps
+	$(MAKE) all BUILD=$(ASAN_BUILD) MODULE_CFLAGS="$(ASAN_CFLAGS)"
+	TEST_WITH_ASAN=1 TEST_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_api_module.so \
+	    tools/test
 
 bench:
 	EXTRA_PACKAGES="wrk gnuplot-nox" tools/deps
