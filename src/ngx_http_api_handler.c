@@ -10,6 +10,7 @@
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_json.h"
+#include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
 #include "ngx_http_api_store.h"
@@ -51,6 +52,7 @@ typedef struct {
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
+static ngx_int_t ngx_http_api_no_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
@@ -64,7 +66,7 @@ static ngx_int_t ngx_http_api_read_body(ngx_http_request_t *r,
 static void ngx_http_api_body_post(ngx_http_request_t *r);
 static void ngx_http_api_body_read(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_body_pump(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_ctx_t *ctx, ngx_int_t *rc);
 static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx);
 static ngx_int_t ngx_http_api_write(ngx_http_request_t *r,
@@ -84,7 +86,6 @@ static ngx_int_t ngx_http_api_etags(ngx_http_request_t *r,
 static ngx_int_t ngx_http_api_send_doc(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx, ngx_uint_t status, u_char *doc, size_t len,
     ngx_str_t *rev, ngx_uint_t location);
-static ngx_uint_t ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev);
 static ngx_int_t ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev,
     size_t len);
 static ngx_int_t ngx_http_api_reply_error(ngx_http_request_t *r,
@@ -106,12 +107,12 @@ ngx_http_api_handler(ngx_http_request_t *r)
     }
 
     ctx->alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
+    ctx->alcf = ctx->alcf->api_loc;
     ctx->amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
 
     ngx_http_set_ctx(r, ctx, ngx_http_api_module);
 
     if (ngx_http_api_route(r, ctx, &item, &rc) != NGX_OK) {
-        ngx_http_discard_request_body(r);
         return rc;
     }
 
@@ -119,7 +120,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
 
     case NGX_HTTP_GET:
     case NGX_HTTP_HEAD:
-        rc = ngx_http_discard_request_body(r);
+        rc = ngx_http_api_no_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -127,7 +128,10 @@ ngx_http_api_handler(ngx_http_request_t *r)
         return item ? ngx_http_api_get(r, ctx) : ngx_http_api_list(r, ctx);
 
     case NGX_HTTP_OPTIONS:
-        ngx_http_discard_request_body(r);
+        rc = ngx_http_api_no_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
 
         if (ngx_http_api_set_header(r, "Allow",
                                     item ? NGX_HTTP_API_ALLOW_ITEM
@@ -168,7 +172,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
             break;
         }
 
-        rc = ngx_http_discard_request_body(r);
+        rc = ngx_http_api_no_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -176,27 +180,38 @@ ngx_http_api_handler(ngx_http_request_t *r)
         return ngx_http_api_delete(r, ctx);
     }
 
-    ngx_http_discard_request_body(r);
-
     return ngx_http_api_not_allowed(r, item);
 }
 
 
 /*
- * The path after the location prefix: "{collection}", "{collection}/" or
- * "{collection}/{id}".  Only declared collections exist; ids must be
- * [A-Za-z0-9._~-]{1,128}, so no key can leave "<prefix>{<collection>}:".
- * NGX_OK: routed.  NGX_DECLINED: *rc is what the request finalizes with
- * (a problem was sent, or an internal error).
+ * For methods without a body: drop whatever the client sends, without
+ * inviting an "Expect: 100-continue" client to send it.
+ */
+
+static ngx_int_t
+ngx_http_api_no_body(ngx_http_request_t *r)
+{
+    r->expect_tested = 1;
+
+    return ngx_http_discard_request_body(r);
+}
+
+
+/*
+ * Routes the path after the location prefix (ngx_http_api_parse_route())
+ * and makes the Redis keys.  NGX_OK: routed.  NGX_DECLINED: *rc is what
+ * the request finalizes with (a problem was sent, or an internal error).
  */
 
 static ngx_int_t
 ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
     ngx_uint_t *item, ngx_int_t *rc)
 {
-    u_char      *p, *end, *slash;
-    ngx_str_t   *c, none;
-    ngx_uint_t   i;
+    u_char                *p, *end;
+    ngx_str_t              none;
+    ngx_http_api_error_t   err;
+    ngx_http_api_route_t   route;
 
     *item = 0;
     ngx_str_null(&none);
@@ -208,46 +223,17 @@ ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
         p = end;
     }
 
-    slash = ngx_strlchr(p, end, '/');
-
-    ctx->collection.data = p;
-    ctx->collection.len = (slash ? slash : end) - p;
-
-    c = ctx->alcf->collections->elts;
-
-    for (i = 0; i < ctx->alcf->collections->nelts; i++) {
-        if (c[i].len == ctx->collection.len
-            && ngx_strncmp(c[i].data, p, c[i].len) == 0)
-        {
-            break;
-        }
-    }
-
-    if (i == ctx->alcf->collections->nelts) {
-        *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
-                                        "unknown_collection",
-                                        "No such collection.");
+    if (ngx_http_api_parse_route(p, end, ctx->alcf->collections, &route, &err)
+        != NGX_OK)
+    {
+        *rc = ngx_http_api_send_problem(r, err.status, err.code, err.detail);
         return NGX_DECLINED;
     }
 
-    if (slash != NULL && slash + 1 != end) {
-        ctx->id.data = slash + 1;
-        ctx->id.len = end - ctx->id.data;
+    ctx->collection = route.collection;
 
-        if (ngx_strlchr(ctx->id.data, end, '/') != NULL) {
-            *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND,
-                                            "not_found", "No such resource.");
-            return NGX_DECLINED;
-        }
-
-        if (!ngx_http_api_id_valid(ctx->id.data, ctx->id.len)) {
-            *rc = ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
-                      "invalid_id",
-                      "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
-                      "(and not \".\" or \"..\").");
-            return NGX_DECLINED;
-        }
-
+    if (route.item) {
+        ctx->id = route.id;
         *item = 1;
 
         if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection,
@@ -394,8 +380,8 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 static ngx_int_t
 ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 {
-    u_char       *p, *dst;
-    ngx_int_t     rc, n;
+    u_char       *p;
+    ngx_int_t     rc;
     ngx_str_t     value, cursor, start, prefix, empty;
     const char  **argv;
     size_t       *argvlen;
@@ -403,47 +389,33 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     ctx->op = NGX_HTTP_API_OP_LIST;
     ctx->limit = ctx->alcf->limit_default;
 
-    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
-        n = ngx_atoi(value.data, value.len);
-
-        if (n == NGX_ERROR || n < 1 || (ngx_uint_t) n > ctx->alcf->limit_max)
-        {
-            p = ngx_pnalloc(r->pool, 64);
-            if (p == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            *ngx_snprintf(p, 63, "\"limit\" must be an integer from 1 to %ui.",
-                          ctx->alcf->limit_max) = '\0';
-
-            return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
-                                             "invalid_limit", (char *) p);
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK
+        && ngx_http_api_parse_limit(&value, ctx->alcf->limit_max, &ctx->limit)
+           != NGX_OK)
+    {
+        p = ngx_pnalloc(r->pool, 64);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        ctx->limit = n;
+        *ngx_snprintf(p, 63, "\"limit\" must be an integer from 1 to %ui.",
+                      ctx->alcf->limit_max) = '\0';
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_limit", (char *) p);
     }
 
     ngx_str_set(&start, "-");
 
     if (ngx_http_arg(r, (u_char *) "cursor", 6, &value) == NGX_OK) {
 
-        /* an opaque cursor: base64url of the last id seen */
+        rc = ngx_http_api_parse_cursor(r->pool, &value, &cursor);
 
-        p = ngx_pnalloc(r->pool, value.len);
-        cursor.data = ngx_pnalloc(r->pool, ngx_base64_decoded_length(
-                                               value.len) + 1);
-        if (p == NULL || cursor.data == NULL) {
+        if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        dst = p;
-        ngx_unescape_uri(&dst, &value.data, value.len, NGX_UNESCAPE_URI);
-        value.data = p;
-        value.len = dst - p;
-
-        if (ngx_decode_base64url(&cursor, &value) != NGX_OK
-            || !ngx_http_api_id_valid(cursor.data, cursor.len))
-        {
+        if (rc == NGX_DECLINED) {
             return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
                        "invalid_cursor",
                        "\"cursor\" must be a next_cursor value this API "
@@ -472,9 +444,9 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 
     prefix.len--;
 
-    argv = ngx_palloc(r->pool, 4 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 4 * sizeof(size_t));
-    p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    argv = ngx_palloc(r->pool, 5 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 5 * sizeof(size_t));
+    p = ngx_pnalloc(r->pool, 2 * NGX_INT_T_LEN);
     if (argv == NULL || argvlen == NULL || p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -487,10 +459,13 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     argvlen[2] = start.len;
     argv[3] = (const char *) p;
     argvlen[3] = ngx_sprintf(p, "%ui", ctx->limit) - p;
+    p += argvlen[3];
+    argv[4] = (const char *) p;
+    argvlen[4] = ngx_sprintf(p, "%uz", ctx->alcf->list_max_size) - p;
 
     rc = ngx_http_api_redis_eval(r, ngx_http_api_list_reply, ctx,
                                  ctx->amcf->store[NGX_HTTP_API_SCRIPT_LIST],
-                                 1, 4, argv, argvlen);
+                                 1, 5, argv, argvlen);
     if (rc == NGX_OK) {
         return NGX_DONE;
     }
@@ -633,11 +608,16 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     ngx_int_t   rc;
     off_t       len;
 
+    if (r != r->main) {
+        /* a subrequest shares its parent's body: it only reads here */
+        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                         "method_not_allowed",
+                                         "A subrequest can only read.");
+    }
+
     if (ngx_http_api_media_type(r, ctx->op == NGX_HTTP_API_OP_PATCH)
         != NGX_OK)
     {
-        ngx_http_discard_request_body(r);
-
         return ngx_http_api_send_problem(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                    "unsupported_media_type",
                    ctx->op == NGX_HTTP_API_OP_PATCH
@@ -648,8 +628,6 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     len = r->headers_in.content_length_n;
 
     if (ctx->alcf->max_body && len > ctx->alcf->max_body) {
-        ngx_http_discard_request_body(r);
-
         p = ngx_pnalloc(r->pool, 80);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -663,6 +641,9 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
     }
 
     if (len > 0) {
+        /* trust Content-Length only as far as the buffer nginx would use */
+        len = ngx_min(len, (off_t) ctx->alcf->clcf->client_body_buffer_size);
+
         ctx->body = ngx_pnalloc(r->pool, (size_t) len);
         if (ctx->body == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -693,15 +674,15 @@ ngx_http_api_body_post(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
 
-    rc = ngx_http_api_body_pump(r, ctx);
+    switch (ngx_http_api_body_pump(r, ctx, &rc)) {
 
-    if (rc == NGX_AGAIN) {
+    case NGX_AGAIN:
         r->read_event_handler = ngx_http_api_body_read;
         return;
-    }
 
-    if (rc == NGX_OK) {
+    case NGX_OK:
         rc = ngx_http_api_body_done(r, ctx);
+        break;
     }
 
     ngx_http_finalize_request(r, rc);
@@ -724,16 +705,19 @@ ngx_http_api_body_read(ngx_http_request_t *r)
         return;
     }
 
-    rc = ngx_http_api_body_pump(r, ctx);
+    switch (ngx_http_api_body_pump(r, ctx, &rc)) {
 
-    if (rc == NGX_AGAIN) {
+    case NGX_AGAIN:
         return;
-    }
 
-    r->read_event_handler = ngx_http_block_reading;
-
-    if (rc == NGX_OK) {
+    case NGX_OK:
+        /* before body_done(): sending the command watches the client */
+        r->read_event_handler = ngx_http_block_reading;
         rc = ngx_http_api_body_done(r, ctx);
+        break;
+
+    default:
+        r->read_event_handler = ngx_http_block_reading;
     }
 
     ngx_http_finalize_request(r, rc);
@@ -743,15 +727,16 @@ ngx_http_api_body_read(ngx_http_request_t *r)
 /*
  * Moves what nginx has read into ctx->body, and asks for more while it
  * comes without waiting.  NGX_OK: the body is complete; NGX_AGAIN: wait
- * for the socket; otherwise the status to finalize with.
+ * for the socket; NGX_DECLINED: it failed, finalize with *rc (a problem
+ * may have been sent already).
  */
 
 static ngx_int_t
-ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
+    ngx_int_t *rc)
 {
     u_char       *p;
     size_t        n, size;
-    ngx_int_t     rc;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
@@ -768,8 +753,9 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
             if (ctx->alcf->max_body
                 && (off_t) (ctx->body_len + n) > ctx->alcf->max_body)
             {
-                return ngx_http_api_status_problem(r,
+                *rc = ngx_http_api_status_problem(r,
                                             NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+                return NGX_DECLINED;
             }
 
             if (ctx->body_len + n > ctx->body_size) {
@@ -783,7 +769,8 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 
                 p = ngx_pnalloc(r->pool, size);
                 if (p == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                    *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+                    return NGX_DECLINED;
                 }
 
                 if (ctx->body_len) {
@@ -805,10 +792,11 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
             return NGX_OK;
         }
 
-        rc = ngx_http_read_unbuffered_request_body(r);
+        *rc = ngx_http_read_unbuffered_request_body(r);
 
-        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-            return ngx_http_api_status_problem(r, rc);
+        if (*rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            *rc = ngx_http_api_status_problem(r, *rc);
+            return NGX_DECLINED;
         }
 
         if (r->request_body->bufs == NULL) {
@@ -1075,142 +1063,28 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
 }
 
 
-/*
- * application/json, any application/...+json, and for PATCH also
- * application/merge-patch+json; parameters (charset=utf-8) are allowed.
- */
+/* ngx_http_api_parse_media_type() of the Content-Type, if any. */
 
 static ngx_int_t
 ngx_http_api_media_type(ngx_http_request_t *r, ngx_uint_t patch)
 {
-    u_char     *p, *end;
-    ngx_str_t   type;
-
     if (r->headers_in.content_type == NULL) {
         return NGX_DECLINED;
     }
 
-    type = r->headers_in.content_type->value;
-    end = ngx_strlchr(type.data, type.data + type.len, ';');
-    if (end == NULL) {
-        end = type.data + type.len;
-    }
-
-    while (end > type.data && (end[-1] == ' ' || end[-1] == '\t')) {
-        end--;
-    }
-
-    p = type.data;
-    type.len = end - p;
-
-    if (type.len == sizeof("application/json") - 1
-        && ngx_strncasecmp(p, (u_char *) "application/json", type.len) == 0)
-    {
-        return NGX_OK;
-    }
-
-    if (type.len > sizeof("application/+json") - 1
-        && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0
-        && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0)
-    {
-        if (ngx_strncasecmp(p, (u_char *) "application/merge-patch+json",
-                            type.len) == 0
-            && type.len == sizeof("application/merge-patch+json") - 1)
-        {
-            return patch ? NGX_OK : NGX_DECLINED;
-        }
-
-        return NGX_OK;
-    }
-
-    return NGX_DECLINED;
+    return ngx_http_api_parse_media_type(&r->headers_in.content_type->value,
+                                         patch);
 }
 
 
-/*
- * An If-Match / If-None-Match header as the store scripts take it: ""
- * (no header), "*", or ",rev,rev," with the opaque tags the header lists.
- * For If-Match (weak == 0) weak tags never match; a header that names no
- * usable tag becomes "," and matches nothing.
- */
+/* ngx_http_api_parse_etags() of a header, if the request has it. */
 
 static ngx_int_t
 ngx_http_api_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
     ngx_uint_t weak, ngx_str_t *list)
 {
-    u_char  *p, *end, *q, *o;
-
-    if (h == NULL) {
-        ngx_str_null(list);
-        list->data = (u_char *) "";
-        return NGX_OK;
-    }
-
-    p = h->value.data;
-    end = p + h->value.len;
-
-    while (p < end && (*p == ' ' || *p == '\t')) {
-        p++;
-    }
-
-    if (end - p == 1 && *p == '*') {
-        ngx_str_set(list, "*");
-        return NGX_OK;
-    }
-
-    list->data = ngx_pnalloc(r->pool, h->value.len + 2);
-    if (list->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    o = list->data;
-    *o++ = ',';
-
-    while (p < end) {
-        if (*p == ' ' || *p == '\t' || *p == ',') {
-            p++;
-            continue;
-        }
-
-        if (end - p > 2 && p[0] == 'W' && p[1] == '/') {
-            p += 2;
-
-            if (!weak) {
-                /* skip this tag: a weak tag never matches strongly */
-                q = (p < end && *p == '"') ? ngx_strlchr(p + 1, end, '"')
-                                           : NULL;
-                p = q ? q + 1 : ngx_strlchr(p, end, ',');
-                if (p == NULL) {
-                    break;
-                }
-
-                continue;
-            }
-        }
-
-        if (*p != '"') {
-            /* not an entity-tag: skip to the next comma */
-            p = ngx_strlchr(p, end, ',');
-            if (p == NULL) {
-                break;
-            }
-
-            continue;
-        }
-
-        q = ngx_strlchr(p + 1, end, '"');
-        if (q == NULL) {
-            break;
-        }
-
-        o = ngx_cpymem(o, p + 1, q - p - 1);
-        *o++ = ',';
-        p = q + 1;
-    }
-
-    list->len = o - list->data;
-
-    return NGX_OK;
+    return ngx_http_api_parse_etags(r->pool, h ? &h->value : NULL, weak,
+                                    list);
 }
 
 
@@ -1289,39 +1163,6 @@ ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev, size_t len)
     etag[len + 1] = '"';
 
     return ngx_http_api_add_header(r, "ETag", etag, len + 2);
-}
-
-
-/* Whether rev is in a list made by ngx_http_api_etags(). */
-
-static ngx_uint_t
-ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev)
-{
-    u_char  *p, *end, *comma;
-
-    if (list->len == 1 && list->data[0] == '*') {
-        return 1;
-    }
-
-    p = list->data;
-    end = p + list->len;
-
-    while (p < end) {
-        comma = ngx_strlchr(p, end, ',');
-        if (comma == NULL) {
-            comma = end;
-        }
-
-        if ((size_t) (comma - p) == rev->len
-            && ngx_strncmp(p, rev->data, rev->len) == 0)
-        {
-            return 1;
-        }
-
-        p = comma + 1;
-    }
-
-    return 0;
 }
 
 

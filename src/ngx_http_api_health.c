@@ -37,12 +37,12 @@ ngx_http_api_health_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        ngx_http_discard_request_body(r);
-
         return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
                                          NGX_HTTP_API_E_METHOD,
                                          "Use GET or HEAD.");
     }
+
+    r->expect_tested = 1;
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {

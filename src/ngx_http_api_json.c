@@ -21,6 +21,7 @@ static ngx_int_t ngx_http_api_json_compact(ngx_pool_t *pool, u_char *p,
     u_char *end, ngx_uint_t max_depth, ngx_http_api_json_t *out);
 static u_char *ngx_http_api_json_string_end(u_char *p, u_char *end);
 static u_char *ngx_http_api_json_key(u_char *dst, u_char *p, u_char *end);
+static void ngx_http_api_json_utf8(u_char *text);
 static ngx_int_t ngx_http_api_json_fail(ngx_pool_t *pool,
     ngx_http_api_json_t *out, const char *code, const char *fmt, ...);
 static void ngx_http_api_json_cleanup(void *data);
@@ -76,6 +77,8 @@ ngx_http_api_json_parse(ngx_pool_t *pool, u_char *data, size_t len,
         default:
             code = "invalid_json";
         }
+
+        ngx_http_api_json_utf8((u_char *) err.text);
 
         return ngx_http_api_json_fail(pool, out, code,
                                       "Malformed JSON at line %d, "
@@ -354,6 +357,58 @@ ngx_http_api_json_key(u_char *dst, u_char *p, u_char *end)
     *dst++ = '"';
 
     return dst;
+}
+
+
+/*
+ * jansson quotes the input near an error and may cut a UTF-8 sequence
+ * there ("invalid escape near '"\\<0xc3>'"): drop the bytes of any
+ * sequence that is not whole, so that the problem body stays UTF-8.
+ * Whole sequences are valid: jansson checked them as it read them.
+ */
+
+static void
+ngx_http_api_json_utf8(u_char *text)
+{
+    u_char  *p, *o;
+    size_t   i, n;
+
+    p = text;
+    o = text;
+
+    while (*p) {
+        if (*p < 0x80) {
+            n = 1;
+
+        } else if (*p >= 0xc2 && *p < 0xe0) {
+            n = 2;
+
+        } else if (*p >= 0xe0 && *p < 0xf0) {
+            n = 3;
+
+        } else if (*p >= 0xf0 && *p < 0xf5) {
+            n = 4;
+
+        } else {
+            p++;
+            continue;
+        }
+
+        for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++) {
+            /* void */
+        }
+
+        if (i < n) {
+            p += i;
+            continue;
+        }
+
+        while (n--) {
+            *o++ = *p++;
+        }
+    }
+
+    *o = '\0';
 }
 
 

@@ -5,34 +5,7 @@
 
 
 #include "ngx_http_api_response.h"
-
-
-#define NGX_HTTP_API_PROBLEM_TYPE  "urn:ngx-http-api:problem:"
-
-
-typedef struct {
-    ngx_uint_t      status;
-    const char     *title;
-} ngx_http_api_title_t;
-
-
-static ngx_http_api_title_t  ngx_http_api_titles[] = {
-    { NGX_HTTP_BAD_REQUEST, "Bad Request" },
-    { NGX_HTTP_UNAUTHORIZED, "Unauthorized" },
-    { NGX_HTTP_FORBIDDEN, "Forbidden" },
-    { NGX_HTTP_NOT_FOUND, "Not Found" },
-    { NGX_HTTP_NOT_ALLOWED, "Method Not Allowed" },
-    { NGX_HTTP_CONFLICT, "Conflict" },
-    { NGX_HTTP_PRECONDITION_FAILED, "Precondition Failed" },
-    { NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "Content Too Large" },
-    { NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type" },
-    { 422, "Unprocessable Content" },
-    { 429, "Too Many Requests" },
-    { NGX_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error" },
-    { NGX_HTTP_SERVICE_UNAVAILABLE, "Service Unavailable" },
-    { NGX_HTTP_GATEWAY_TIME_OUT, "Gateway Timeout" },
-    { 0, NULL }
-};
+#include "ngx_http_api_problem.h"
 
 
 static ngx_str_t  ngx_http_api_json_type =
@@ -57,33 +30,26 @@ ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status, u_char *body,
 }
 
 
-/*
- * {"type":…,"title":…,"status":N,"detail":…,"code":…,"request_id":…}
- * "code" is a fixed identifier; "detail" is escaped here.
- */
+/* The body is ngx_http_api_problem_write()'s. */
 
 ngx_int_t
 ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *detail)
 {
     u_char                     *body, *p;
-    size_t                      len, code_len, detail_len;
-    const char                 *title;
     ngx_str_t                   id;
-    ngx_uint_t                  i;
     ngx_http_variable_value_t  *vv;
     ngx_http_api_main_conf_t   *amcf;
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
 
-    title = "Error";
+    /*
+     * A problem is the final answer: a body not read yet is discarded,
+     * and an "Expect: 100-continue" client is not asked to send it.
+     */
 
-    for (i = 0; ngx_http_api_titles[i].status; i++) {
-        if (ngx_http_api_titles[i].status == status) {
-            title = ngx_http_api_titles[i].title;
-            break;
-        }
-    }
+    r->expect_tested = 1;
+    (void) ngx_http_discard_request_body(r);
 
     ngx_str_null(&id);
 
@@ -93,27 +59,13 @@ ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
         id.len = vv->len;
     }
 
-    code_len = ngx_strlen(code);
-    detail_len = ngx_strlen(detail);
-
-    len = sizeof("{\"type\":\"" NGX_HTTP_API_PROBLEM_TYPE "\",\"title\":\"")
-          - 1 + code_len + ngx_strlen(title)
-          + sizeof("\",\"status\":,\"detail\":\"") - 1 + NGX_INT_T_LEN
-          + detail_len + ngx_escape_json(NULL, (u_char *) detail, detail_len)
-          + sizeof("\",\"code\":\"\",\"request_id\":\"\"}") - 1 + code_len
-          + id.len;
-
-    body = ngx_pnalloc(r->pool, len);
+    body = ngx_pnalloc(r->pool,
+                       ngx_http_api_problem_size(status, code, detail, &id));
     if (body == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(body, "{\"type\":\"" NGX_HTTP_API_PROBLEM_TYPE "%s\","
-                    "\"title\":\"%s\",\"status\":%ui,\"detail\":\"",
-                    code, title, status);
-    p = (u_char *) ngx_escape_json(p, (u_char *) detail, detail_len);
-    p = ngx_sprintf(p, "\",\"code\":\"%s\",\"request_id\":\"%V\"}",
-                    code, &id);
+    p = ngx_http_api_problem_write(body, status, code, detail, &id);
 
     if (status == NGX_HTTP_SERVICE_UNAVAILABLE
         && ngx_http_api_set_header(r, "Retry-After", "1") != NGX_OK)

@@ -26,13 +26,15 @@ _EOC_
 
 # every block starts from one seeded document and checks Redis after
 # each request against this snapshot
+our $Snap;
+
 before_each_block(sub {
     my $block = shift;
     seed_doc('items', 'a1', '{"a":1}', $R1);
     $main::Snap = redis_dump();
 });
 
-plan tests => repeat_each() * 154;
+plan tests => repeat_each() * 156;
 
 run_tests();
 
@@ -190,6 +192,8 @@ my $big = '{"a":"' . ('x' x 2000) . '"}';
 ['"code":"body_too_large"', '"code":"body_too_large"']
 --- api_check
 is(redis_dump(), $main::Snap, "Redis unchanged after request $req");
+--- no_error_log
+[alert]
 
 
 

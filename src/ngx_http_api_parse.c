@@ -1,0 +1,281 @@
+
+/*
+ * ngx_http_api_module: what a request's path, headers and arguments say.
+ *
+ * Everything here works on plain bytes and, where it allocates, a pool:
+ * the handler passes what the request holds, and fuzz/ passes anything.
+ */
+
+
+#include "ngx_http_api_parse.h"
+#include "ngx_http_api_id.h"
+
+
+ngx_int_t
+ngx_http_api_parse_route(u_char *p, u_char *end, ngx_array_t *collections,
+    ngx_http_api_route_t *route, ngx_http_api_error_t *err)
+{
+    u_char      *slash;
+    ngx_str_t   *c;
+    ngx_uint_t   i;
+
+    ngx_memzero(route, sizeof(ngx_http_api_route_t));
+
+    slash = ngx_strlchr(p, end, '/');
+
+    route->collection.data = p;
+    route->collection.len = (slash ? slash : end) - p;
+
+    c = collections->elts;
+
+    for (i = 0; i < collections->nelts; i++) {
+        if (c[i].len == route->collection.len
+            && ngx_strncmp(c[i].data, p, c[i].len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (i == collections->nelts) {
+        err->status = NGX_HTTP_NOT_FOUND;
+        err->code = "unknown_collection";
+        err->detail = "No such collection.";
+        return NGX_DECLINED;
+    }
+
+    if (slash == NULL || slash + 1 == end) {
+        return NGX_OK;
+    }
+
+    route->id.data = slash + 1;
+    route->id.len = end - route->id.data;
+
+    if (ngx_strlchr(route->id.data, end, '/') != NULL) {
+        err->status = NGX_HTTP_NOT_FOUND;
+        err->code = "not_found";
+        err->detail = "No such resource.";
+        return NGX_DECLINED;
+    }
+
+    if (!ngx_http_api_id_valid(route->id.data, route->id.len)) {
+        err->status = NGX_HTTP_BAD_REQUEST;
+        err->code = "invalid_id";
+        err->detail = "An id is 1 to 128 of A-Z a-z 0-9 . _ ~ - "
+                      "(and not \".\" or \"..\").";
+        return NGX_DECLINED;
+    }
+
+    route->item = 1;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_parse_etags(ngx_pool_t *pool, ngx_str_t *value,
+    ngx_uint_t weak, ngx_str_t *list)
+{
+    u_char  *p, *end, *q, *o;
+
+    if (value == NULL) {
+        ngx_str_null(list);
+        list->data = (u_char *) "";
+        return NGX_OK;
+    }
+
+    p = value->data;
+    end = p + value->len;
+
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    if (end - p == 1 && *p == '*') {
+        ngx_str_set(list, "*");
+        return NGX_OK;
+    }
+
+    list->data = ngx_pnalloc(pool, value->len + 2);
+    if (list->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = list->data;
+    *o++ = ',';
+
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == ',') {
+            p++;
+            continue;
+        }
+
+        if (end - p > 2 && p[0] == 'W' && p[1] == '/') {
+            p += 2;
+
+            if (!weak) {
+                /* skip this tag: a weak tag never matches strongly */
+                q = (p < end && *p == '"') ? ngx_strlchr(p + 1, end, '"')
+                                           : NULL;
+                p = q ? q + 1 : ngx_strlchr(p, end, ',');
+                if (p == NULL) {
+                    break;
+                }
+
+                continue;
+            }
+        }
+
+        if (*p != '"') {
+            /* not an entity-tag: skip to the next comma */
+            p = ngx_strlchr(p, end, ',');
+            if (p == NULL) {
+                break;
+            }
+
+            continue;
+        }
+
+        q = ngx_strlchr(p + 1, end, '"');
+        if (q == NULL) {
+            break;
+        }
+
+        /*
+         * A tag with a comma in it cannot be a revision, and would read
+         * as two tags in the ",rev,rev," list: leave it out.
+         */
+
+        if (ngx_strlchr(p + 1, q, ',') == NULL) {
+            o = ngx_cpymem(o, p + 1, q - p - 1);
+            *o++ = ',';
+        }
+
+        p = q + 1;
+    }
+
+    list->len = o - list->data;
+
+    return NGX_OK;
+}
+
+
+ngx_uint_t
+ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev)
+{
+    u_char  *p, *end, *comma;
+
+    if (list->len == 1 && list->data[0] == '*') {
+        return 1;
+    }
+
+    p = list->data;
+    end = p + list->len;
+
+    while (p < end) {
+        comma = ngx_strlchr(p, end, ',');
+        if (comma == NULL) {
+            comma = end;
+        }
+
+        if ((size_t) (comma - p) == rev->len
+            && ngx_strncmp(p, rev->data, rev->len) == 0)
+        {
+            return 1;
+        }
+
+        p = comma + 1;
+    }
+
+    return 0;
+}
+
+
+ngx_int_t
+ngx_http_api_parse_limit(ngx_str_t *value, ngx_uint_t max, ngx_uint_t *limit)
+{
+    ngx_int_t  n;
+
+    n = ngx_atoi(value->data, value->len);
+
+    if (n == NGX_ERROR || n < 1 || (ngx_uint_t) n > max) {
+        return NGX_DECLINED;
+    }
+
+    *limit = n;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *value, ngx_str_t *id)
+{
+    u_char     *p, *dst, *src;
+    ngx_str_t   text;
+
+    /* an opaque cursor: base64url of the last id seen */
+
+    p = ngx_pnalloc(pool, value->len);
+    id->data = ngx_pnalloc(pool, ngx_base64_decoded_length(value->len) + 1);
+    if (p == NULL || id->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    dst = p;
+    src = value->data;
+    ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
+
+    text.data = p;
+    text.len = dst - p;
+
+    if (ngx_decode_base64url(id, &text) != NGX_OK
+        || !ngx_http_api_id_valid(id->data, id->len))
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch)
+{
+    u_char  *p, *end;
+    size_t   len;
+
+    p = value->data;
+
+    end = ngx_strlchr(p, p + value->len, ';');
+    if (end == NULL) {
+        end = p + value->len;
+    }
+
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+
+    len = end - p;
+
+    if (len == sizeof("application/json") - 1
+        && ngx_strncasecmp(p, (u_char *) "application/json", len) == 0)
+    {
+        return NGX_OK;
+    }
+
+    if (len > sizeof("application/+json") - 1
+        && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0
+        && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0)
+    {
+        if (ngx_strncasecmp(p, (u_char *) "application/merge-patch+json",
+                            len) == 0
+            && len == sizeof("application/merge-patch+json") - 1)
+        {
+            return patch ? NGX_OK : NGX_DECLINED;
+        }
+
+        return NGX_OK;
+    }
+
+    return NGX_DECLINED;
+}
