@@ -8,6 +8,10 @@
 #   make test-valgrind  the suite with nginx under valgrind memcheck
 #   make test-asan    the suite with the module built with ASan + UBSan,
 #                     loaded into the stock nginx
+#   make test-faults  build, then fault injection under load against a
+#                     private Redis + nginx (faults/README.md)
+#   make fuzz         build, then run each fuzz target (fuzz/README.md) for
+#                     FUZZ_SECONDS (default 60) with ASan + UBSan
 #   make bench        build, then benchmark against a private Redis + nginx
 #                     (bench/README.md; results in bench/results/)
 #   make clean        remove build output and private run state
@@ -23,9 +27,13 @@ MODULE  := $(BUILD)/ngx_http_api_module.so
 LUA     := $(wildcard src/lua/*.lua)
 SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
 
-export API_PORT REDIS_PORT TEST_REDIS_PORT
+FUZZ_SECONDS      ?= 60
+FAULTS_REDIS_PORT ?= 6396
+FAULTS_PORT       ?= 8096
 
-.PHONY: all deps run test test-valgrind test-asan bench clean
+export API_PORT REDIS_PORT TEST_REDIS_PORT FAULTS_REDIS_PORT FAULTS_PORT
+
+.PHONY: all deps run test test-valgrind test-asan test-faults fuzz bench clean
 
 all: $(MODULE)
 
@@ -65,10 +73,19 @@ test-asan:
 	TEST_WITH_ASAN=1 TEST_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_api_module.so \
 	    tools/test
 
+test-faults: deps
+	$(MAKE) all
+	faults/run
+
+fuzz:
+	EXTRA_PACKAGES="clang libclang-rt-14-dev" tools/deps
+	$(MAKE) all
+	BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
 bench:
 	EXTRA_PACKAGES="wrk gnuplot-nox" tools/deps
 	$(MAKE) all
 	bench/run
 
 clean:
-	rm -rf $(BUILD) .run t/servroot* bench/results
+	rm -rf $(BUILD) .run t/servroot* bench/results faults/results

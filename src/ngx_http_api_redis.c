@@ -31,6 +31,7 @@ typedef struct ngx_http_api_redis_conn_s  ngx_http_api_redis_conn_t;
 typedef struct {
     ngx_http_api_redis_conn_t       *conn;
     const char                      *what;
+    ngx_uint_t                       optional;
 } ngx_http_api_redis_step_t;
 
 
@@ -48,6 +49,7 @@ typedef struct {
     ngx_http_api_redis_handler_pt    handler;
     void                            *data;
     ngx_msec_t                       sent;
+    ngx_uint_t                       timed_out;
     ngx_http_api_script_t           *script;
     int                              argc;
     const char                     **argv;
@@ -87,6 +89,7 @@ struct ngx_http_api_redis_s {
     ngx_uint_t                       next;
     ngx_queue_t                      free;
     ngx_uint_t                       exiting;
+    ngx_uint_t                       setname_warned;
     u_char                           client_name[NGX_INT_T_LEN + 16];
 };
 
@@ -370,6 +373,7 @@ ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn)
         step = &conn->steps[conn->nsteps++];
         step->conn = conn;
         step->what = "AUTH";
+        step->optional = 0;
 
         if (redisAsyncCommandArgv(ac, ngx_http_api_redis_step_cb, step,
                                   argc, argv, argvlen)
@@ -383,6 +387,7 @@ ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn)
         step = &conn->steps[conn->nsteps++];
         step->conn = conn;
         step->what = "SELECT";
+        step->optional = 0;
 
         if (redisAsyncCommand(ac, ngx_http_api_redis_step_cb, step,
                               "SELECT %d", (int) amcf->database)
@@ -405,6 +410,7 @@ ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn)
         step = &conn->steps[conn->nsteps++];
         step->conn = conn;
         step->what = "SCRIPT LOAD";
+        step->optional = 0;
 
         if (redisAsyncCommandArgv(ac, ngx_http_api_redis_step_cb, step,
                                   3, argv, argvlen)
@@ -417,6 +423,7 @@ ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn)
     step = &conn->steps[conn->nsteps++];
     step->conn = conn;
     step->what = "CLIENT SETNAME";
+    step->optional = 1;
 
     if (redisAsyncCommand(ac, ngx_http_api_redis_step_cb, step,
                           "CLIENT SETNAME %s", conn->engine->client_name)
@@ -446,7 +453,17 @@ ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep, void *privdata)
 
     conn = step->conn;
 
-    if (reply->type == REDIS_REPLY_ERROR) {
+    if (reply->type == REDIS_REPLY_ERROR && step->optional) {
+        /* e.g. an ACL user without +client: the name is only a label */
+        if (!conn->engine->setname_warned) {
+            ngx_log_error(NGX_LOG_WARN, conn->engine->log, 0,
+                          "api redis #%ui: %s failed, going on without "
+                          "it: %*s", conn->index, step->what,
+                          (size_t) reply->len, reply->str);
+            conn->engine->setname_warned = 1;
+        }
+
+    } else if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, conn->engine->log, 0,
                       "api redis #%ui: %s failed: %*s",
                       conn->index, step->what,
@@ -638,7 +655,19 @@ ngx_http_api_redis_pick(ngx_http_api_redis_t *engine)
          * A first attempt (worker start, or just after a drop) may take
          * commands: they go out behind the handshake.  Once an attempt has
          * failed, requests get 503 at once until a connection is ready.
+         * A healthy connection that just dropped (CLIENT KILL, an idle
+         * timeout, a proxy reset) does not make a request wait out its
+         * reconnect delay: it reconnects now, here, outside hiredis.
          */
+
+        if (conn->state == NGX_HTTP_API_REDIS_IDLE
+            && conn->failures == 0
+            && conn->reconnect.timer_set
+            && first == NULL)
+        {
+            ngx_del_timer(&conn->reconnect);
+            ngx_http_api_redis_connect(conn);
+        }
 
         if (conn->state == NGX_HTTP_API_REDIS_CONNECTING
             && conn->failures == 0
@@ -761,6 +790,7 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
     cmd->handler = handler;
     cmd->data = data;
     cmd->sent = ngx_current_msec;
+    cmd->timed_out = 0;
     cmd->script = script;
     cmd->argc = argc;
     cmd->argv = (const char **) argv;
@@ -774,6 +804,10 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
 
     if (!conn->timer.timer_set) {
         ngx_http_api_redis_arm(conn);
+
+    } else if (conn->state == NGX_HTTP_API_REDIS_CONNECTING) {
+        /* the connect timer now bounds a request: shutdown waits for it */
+        conn->timer.cancelable = 0;
     }
 
     r->main->count++;
@@ -831,8 +865,9 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
     conn->npending--;
 
     if (reply == NULL) {
-        status = conn->reset_status ? conn->reset_status
-                                    : NGX_HTTP_SERVICE_UNAVAILABLE;
+        status = cmd->timed_out ? NGX_HTTP_GATEWAY_TIME_OUT
+                 : conn->reset_status ? conn->reset_status
+                 : NGX_HTTP_SERVICE_UNAVAILABLE;
 
         /* take no more commands while hiredis unwinds this context */
         conn->state = NGX_HTTP_API_REDIS_CLOSING;
@@ -1043,8 +1078,14 @@ ngx_http_api_redis_timer_handler(ngx_event_t *ev)
                   "resetting the connection (%ui commands in flight)",
                   conn->index, &amcf->server, amcf->timeout, conn->npending);
 
+    /*
+     * Replies come in order, so the connection cannot skip this one: the
+     * oldest command gets 504, the others behind it fail fast with 503.
+     */
+
+    cmd->timed_out = 1;
     conn->failures++;
-    ngx_http_api_redis_reset(conn, NGX_HTTP_GATEWAY_TIME_OUT);
+    ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
 }
 
 
