@@ -165,6 +165,13 @@ static ngx_command_t  ngx_http_api_commands[] = {
       offsetof(ngx_http_api_loc_conf_t, max_depth),
       &ngx_http_api_depth_bounds },
 
+    { ngx_string("api_list_max_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, list_max_size),
+      NULL },
+
     { ngx_string("api_list_limit_max"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_api_conf_set_num,
@@ -323,6 +330,7 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->api = NGX_CONF_UNSET;
     alcf->max_depth = NGX_CONF_UNSET_UINT;
     alcf->limit_max = NGX_CONF_UNSET_UINT;
+    alcf->list_max_size = NGX_CONF_UNSET_SIZE;
 
     return alcf;
 }
@@ -335,13 +343,19 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *conf = child;
 
     ngx_conf_merge_value(conf->health, prev->health, 0);
-    ngx_conf_merge_value(conf->api, prev->api, 0);
     ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
     ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
+    ngx_conf_merge_size_value(conf->list_max_size, prev->list_max_size,
+                              1024 * 1024);
 
     conf->limit_default = ngx_min(20, conf->limit_max);
 
-    if (conf->api == 1 && conf->collections == NULL) {
+    /* an "if" block inside an api location serves that location's API */
+    if (conf->api_loc == NULL) {
+        conf->api_loc = prev->api_loc;
+    }
+
+    if (conf->api_loc == conf && conf->collections == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"api\" in location \"%V\" needs at least one "
                            "\"api_collection\"", &conf->base);
@@ -531,6 +545,7 @@ ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     alcf->api = 1;
+    alcf->api_loc = alcf;
     alcf->base = clcf->name;
     alcf->clcf = clcf;
     clcf->handler = ngx_http_api_handler;

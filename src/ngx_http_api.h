@@ -65,7 +65,7 @@ typedef struct {
 } ngx_http_api_main_conf_t;
 
 
-typedef struct {
+typedef struct ngx_http_api_loc_conf_s {
     ngx_flag_t                   health;
 
     /* api: the resource API */
@@ -77,7 +77,11 @@ typedef struct {
     off_t                        max_body;    /* client_max_body_size */
     ngx_str_t                    max_doc;     /* the same, as text */
     ngx_str_t                    base;        /* the location prefix */
+    size_t                       list_max_size;
     ngx_http_core_loc_conf_t    *clcf;
+
+    /* the conf of the location with "api", also seen from its "if" blocks */
+    struct ngx_http_api_loc_conf_s  *api_loc;
 } ngx_http_api_loc_conf_t;
 
 
