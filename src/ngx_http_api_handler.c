@@ -8,6 +8,7 @@
 
 
 #include "ngx_http_api_handler.h"
+#include "ngx_http_api_body.h"
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_json.h"
 #include "ngx_http_api_parse.h"
@@ -27,7 +28,10 @@
 #define NGX_HTTP_API_ALLOW_ITEM  "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
 
 
+/* The request's module context; it begins with the body (see body.h). */
+
 typedef struct {
+    ngx_http_api_body_t          body;
     ngx_http_api_loc_conf_t     *alcf;
     ngx_http_api_main_conf_t    *amcf;
     ngx_uint_t                   op;
@@ -43,10 +47,6 @@ typedef struct {
     u_char                       now[NGX_INT64_LEN];
     ngx_str_t                    now_str;
     ngx_uint_t                   limit;
-
-    u_char                      *body;
-    size_t                       body_len;
-    size_t                       body_size;
 } ngx_http_api_ctx_t;
 
 
@@ -63,12 +63,7 @@ static ngx_int_t ngx_http_api_delete(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx);
 static ngx_int_t ngx_http_api_read_body(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx);
-static void ngx_http_api_body_post(ngx_http_request_t *r);
-static void ngx_http_api_body_read(ngx_http_request_t *r);
-static ngx_int_t ngx_http_api_body_pump(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx, ngx_int_t *rc);
-static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_write(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx);
 
@@ -90,8 +85,6 @@ static ngx_int_t ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev,
     size_t len);
 static ngx_int_t ngx_http_api_reply_error(ngx_http_request_t *r,
     redisReply *reply);
-static ngx_int_t ngx_http_api_status_problem(ngx_http_request_t *r,
-    ngx_int_t status);
 
 
 ngx_int_t
@@ -597,17 +590,13 @@ ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 
 
 /*
- * POST, PUT, PATCH: check the media type and the size, then read the body
- * into memory without buffering it to a temporary file.
+ * POST, PUT, PATCH: check the media type, then read the body into memory
+ * (ngx_http_api_body.c); ngx_http_api_body_done() goes on from there.
  */
 
 static ngx_int_t
 ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 {
-    u_char     *p;
-    ngx_int_t   rc;
-    off_t       len;
-
     if (r != r->main) {
         /* a subrequest shares its parent's body: it only reads here */
         return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
@@ -625,199 +614,29 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
                    : "Send application/json.");
     }
 
-    len = r->headers_in.content_length_n;
+    ctx->body.max = ctx->alcf->max_body;
+    ctx->body.done = ngx_http_api_body_done;
 
-    if (ctx->alcf->max_body && len > ctx->alcf->max_body) {
-        p = ngx_pnalloc(r->pool, 80);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        *ngx_snprintf(p, 79, "The body may be at most %O bytes.",
-                      ctx->alcf->max_body) = '\0';
-
-        return ngx_http_api_send_problem(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         "body_too_large", (char *) p);
-    }
-
-    if (len > 0) {
-        /* trust Content-Length only as far as the buffer nginx would use */
-        len = ngx_min(len, (off_t) ctx->alcf->clcf->client_body_buffer_size);
-
-        ctx->body = ngx_pnalloc(r->pool, (size_t) len);
-        if (ctx->body == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ctx->body_size = (size_t) len;
-    }
-
-    r->request_body_no_buffering = 1;
-
-    rc = ngx_http_read_client_request_body(r, ngx_http_api_body_post);
-
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return ngx_http_api_status_problem(r, rc);
-    }
-
-    return NGX_DONE;
-}
-
-
-/* Called once by nginx: with the whole body, or the first part of it. */
-
-static void
-ngx_http_api_body_post(ngx_http_request_t *r)
-{
-    ngx_int_t            rc;
-    ngx_http_api_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
-
-    switch (ngx_http_api_body_pump(r, ctx, &rc)) {
-
-    case NGX_AGAIN:
-        r->read_event_handler = ngx_http_api_body_read;
-        return;
-
-    case NGX_OK:
-        rc = ngx_http_api_body_done(r, ctx);
-        break;
-    }
-
-    ngx_http_finalize_request(r, rc);
-}
-
-
-static void
-ngx_http_api_body_read(ngx_http_request_t *r)
-{
-    ngx_int_t            rc;
-    ngx_http_api_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
-
-    rc = ngx_http_read_unbuffered_request_body(r);
-
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        r->read_event_handler = ngx_http_block_reading;
-        ngx_http_finalize_request(r, ngx_http_api_status_problem(r, rc));
-        return;
-    }
-
-    switch (ngx_http_api_body_pump(r, ctx, &rc)) {
-
-    case NGX_AGAIN:
-        return;
-
-    case NGX_OK:
-        /* before body_done(): sending the command watches the client */
-        r->read_event_handler = ngx_http_block_reading;
-        rc = ngx_http_api_body_done(r, ctx);
-        break;
-
-    default:
-        r->read_event_handler = ngx_http_block_reading;
-    }
-
-    ngx_http_finalize_request(r, rc);
-}
-
-
-/*
- * Moves what nginx has read into ctx->body, and asks for more while it
- * comes without waiting.  NGX_OK: the body is complete; NGX_AGAIN: wait
- * for the socket; NGX_DECLINED: it failed, finalize with *rc (a problem
- * may have been sent already).
- */
-
-static ngx_int_t
-ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
-    ngx_int_t *rc)
-{
-    u_char       *p;
-    size_t        n, size;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
-
-    for ( ;; ) {
-
-        for (cl = r->request_body->bufs; cl; cl = cl->next) {
-            b = cl->buf;
-            n = b->last - b->pos;
-
-            if (n == 0) {
-                continue;
-            }
-
-            if (ctx->alcf->max_body
-                && (off_t) (ctx->body_len + n) > ctx->alcf->max_body)
-            {
-                *rc = ngx_http_api_status_problem(r,
-                                            NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-                return NGX_DECLINED;
-            }
-
-            if (ctx->body_len + n > ctx->body_size) {
-                size = ngx_max(2 * ctx->body_size, ctx->body_len + n);
-                size = ngx_max(size, 4096);
-
-                if (ctx->alcf->max_body && (off_t) size > ctx->alcf->max_body)
-                {
-                    size = (size_t) ctx->alcf->max_body;
-                }
-
-                p = ngx_pnalloc(r->pool, size);
-                if (p == NULL) {
-                    *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-                    return NGX_DECLINED;
-                }
-
-                if (ctx->body_len) {
-                    ngx_memcpy(p, ctx->body, ctx->body_len);
-                }
-
-                ctx->body = p;
-                ctx->body_size = size;
-            }
-
-            ngx_memcpy(ctx->body + ctx->body_len, b->pos, n);
-            ctx->body_len += n;
-            b->pos = b->last;
-        }
-
-        r->request_body->bufs = NULL;
-
-        if (!r->reading_body) {
-            return NGX_OK;
-        }
-
-        *rc = ngx_http_read_unbuffered_request_body(r);
-
-        if (*rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-            *rc = ngx_http_api_status_problem(r, *rc);
-            return NGX_DECLINED;
-        }
-
-        if (r->request_body->bufs == NULL) {
-            return r->reading_body ? NGX_AGAIN : NGX_OK;
-        }
-    }
+    return ngx_http_api_body_read(r, &ctx->body,
+                                  ctx->alcf->clcf->client_body_buffer_size);
 }
 
 
 /*
  * The body is in memory: validate it and send the write.  Returns what
- * the caller finalizes with; NGX_DONE when the command is in flight.
+ * the request is finalized with; NGX_DONE when the command is in flight.
  */
 
 static ngx_int_t
-ngx_http_api_body_done(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_body_done(ngx_http_request_t *r)
 {
     ngx_int_t            rc;
+    ngx_http_api_ctx_t  *ctx;
     ngx_http_api_json_t  json;
 
-    rc = ngx_http_api_json_parse(r->pool, ctx->body, ctx->body_len,
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+
+    rc = ngx_http_api_json_parse(r->pool, ctx->body.data, ctx->body.len,
                                  ctx->alcf->max_depth, &json);
 
     if (rc == NGX_ERROR) {
@@ -1187,32 +1006,4 @@ ngx_http_api_reply_error(ngx_http_request_t *r, redisReply *reply)
     return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                      NGX_HTTP_API_E_INTERNAL,
                                      "Unexpected answer from Redis.");
-}
-
-
-/* nginx's own body errors (413 of a chunked body, 400, 408) as problems. */
-
-static ngx_int_t
-ngx_http_api_status_problem(ngx_http_request_t *r, ngx_int_t status)
-{
-    switch (status) {
-
-    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
-        return ngx_http_api_send_problem(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         "body_too_large",
-                                         "The body exceeds "
-                                         "client_max_body_size.");
-
-    case NGX_HTTP_BAD_REQUEST:
-        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
-                                         "invalid_body",
-                                         "The request body is malformed.");
-
-    case NGX_HTTP_REQUEST_TIME_OUT:
-    case NGX_HTTP_CLIENT_CLOSED_REQUEST:
-        return status;
-
-    default:
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 }
