@@ -385,50 +385,11 @@ sub http_get {
 # Sends n GETs at once, each on its own connection, then reads them all.
 # Returns the list of statuses (undef for a connection that got nothing).
 # $opt{before} runs before the first request is written, $opt{between}
-# after all are written and before any is read.
+# after all are written and before any is read (see http_many).
 sub http_burst {
     my ($n, $path, %opt) = @_;
-    my (@socks, %status, %buf);
-
-    $opt{before}->() if $opt{before};
-
-    for my $i (0 .. $n - 1) {
-        my $sock = IO::Socket::INET->new(
-            PeerAddr => '127.0.0.1',
-            PeerPort => $opt{port} || _server_port(),
-            Timeout  => 5,
-        ) or die "cannot connect to nginx: $!\n";
-        print $sock "GET $path HTTP/1.1\r\nHost: localhost\r\n"
-                    . "Connection: close\r\n\r\n";
-        push @socks, $sock;
-    }
-
-    $opt{between}->() if $opt{between};
-
-    my $sel = IO::Select->new(@socks);
-    my %index = map { fileno($socks[$_]) => $_ } 0 .. $#socks;
-    my $deadline = time + ($opt{timeout} || 10);
-
-    while ($sel->count && time < $deadline) {
-        for my $sock ($sel->can_read($deadline - time)) {
-            my $i = $index{fileno($sock)};
-            my $n = sysread($sock, my $chunk, 65536);
-            if (!$n) {
-                $sel->remove($sock);
-                close $sock;
-                next;
-            }
-            $buf{$i} .= $chunk;
-        }
-    }
-
-    for my $sock ($sel->handles) {
-        close $sock;
-    }
-
-    return map {
-        defined $buf{$_} && $buf{$_} =~ m{^HTTP/1\.\d (\d{3})} ? $1 : undef
-    } 0 .. $n - 1;
+    return map { $_->{status} }
+           http_many([map { ['GET', $path] } 1 .. $n], %opt);
 }
 
 sub nginx_master_pid {
