@@ -342,6 +342,8 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *prev = parent;
     ngx_http_api_loc_conf_t *conf = child;
 
+    ngx_http_core_loc_conf_t  *clcf;
+
     ngx_conf_merge_value(conf->health, prev->health, 0);
     ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
     ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
@@ -353,6 +355,13 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     /* an "if" block inside an api location serves that location's API */
     if (conf->api_loc == NULL) {
         conf->api_loc = prev->api_loc;
+    }
+
+    /* so does a limit_except block, as proxy_pass's does */
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->lmt_excpt && clcf->handler == NULL && conf->api_loc != NULL) {
+        clcf->handler = ngx_http_api_handler;
     }
 
     if (conf->api_loc == conf && conf->collections == NULL) {
@@ -645,11 +654,13 @@ invalid:
 static ngx_int_t
 ngx_http_api_postconfiguration(ngx_conf_t *cf)
 {
-    ngx_uint_t                  i;
+    ngx_uint_t                  i, core;
     ngx_http_api_loc_conf_t   **ap, *alcf;
+    ngx_http_core_loc_conf_t   *lcf;
     ngx_http_api_main_conf_t   *amcf;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+    core = ngx_http_core_module.ctx_index;
 
     ap = amcf->apis.elts;
 
@@ -658,6 +669,11 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
 
         alcf->max_body = alcf->clcf->client_max_body_size;
         alcf->clcf->client_max_body_size = 0;
+
+        if (alcf->clcf->limit_except_loc_conf) {
+            lcf = alcf->clcf->limit_except_loc_conf[core];
+            lcf->client_max_body_size = 0;
+        }
 
         alcf->max_doc.data = ngx_pnalloc(cf->pool, NGX_OFF_T_LEN);
         if (alcf->max_doc.data == NULL) {

@@ -36,6 +36,16 @@ ngx_http_api_body_read(ngx_http_request_t *r, ngx_http_api_body_t *body,
     off_t       len;
     ngx_int_t   rc;
 
+    if (r->request_body != NULL || r->discard_body) {
+        /*
+         * Read or discarded before this location (an error_page or a
+         * rewrite from a location that had its own limit): it is gone.
+         */
+        return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_body",
+                   "The request body was consumed before it reached the API.");
+    }
+
     len = r->headers_in.content_length_n;
 
     if (body->max && len > body->max) {
@@ -149,6 +159,11 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
     size_t        n, size;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
+
+    if (r->request_body == NULL) {
+        *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_DECLINED;
+    }
 
     for ( ;; ) {
 

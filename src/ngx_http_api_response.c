@@ -49,7 +49,11 @@ ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
      */
 
     r->expect_tested = 1;
-    (void) ngx_http_discard_request_body(r);
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        /* the rest of a bad body must not be read as the next request */
+        r->keepalive = 0;
+    }
 
     ngx_str_null(&id);
 

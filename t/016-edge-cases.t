@@ -12,7 +12,7 @@ our $HttpConfig = <<'_EOC_';
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 _EOC_
 
-plan tests => repeat_each() * 38;
+plan tests => repeat_each() * 50;
 
 run_tests();
 
@@ -164,3 +164,74 @@ is("@st", '504 503 503', 'one 504, the pipelined rest fail fast');
 --- response_body_like: "status":"up"
 --- no_error_log
 [alert]
+
+
+
+=== TEST 8: a refused request's bad chunked body is not run as the next request
+--- api_setup
+seed_doc('items', 'zzz', '{"a":1}');
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api;
+        api_collection items;
+    }
+--- raw_request eval
+"POST /v1/nosuch HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nDELETE /v1/items/zzz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+--- timeout: 2
+--- abort
+--- error_code: 404
+--- response_body_like: "code":"unknown_collection"
+--- api_check
+is(redis('EXISTS', 'api:{items}:zzz'), 1, 'the smuggled DELETE did not run');
+--- no_error_log
+api redis #0 send
+api redis #1 send
+
+
+
+=== TEST 9: a body discarded before an error_page sends the request to the API
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api;
+        api_collection items;
+    }
+    location /upload/ {
+        client_max_body_size 4;
+        error_page 413 = @compat;
+    }
+    location @compat {
+        rewrite ^/upload/(.*)$ /v1/$1 last;
+    }
+--- raw_request eval
+["POST /upload/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{\"a\"",
+ {value => ":1}  ", delay_before => 0.3}]
+--- error_code: 400
+--- response_body_like: "code":"invalid_body"
+--- no_error_log
+[alert]
+exited on signal
+
+
+
+=== TEST 10: limit_except inside an api location keeps the API
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api;
+        api_collection items;
+        limit_except GET {
+            allow 127.0.0.1;
+            deny all;
+        }
+    }
+--- more_headers
+Content-Type: application/json
+--- request
+POST /v1/items
+{"a":1}
+--- error_code: 201
+--- response_body_like: ^\{"id":"[0-9A-Z]{26}","a":1\}$
+--- no_error_log
+[error]
