@@ -52,7 +52,6 @@ typedef struct {
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
     ngx_http_api_ctx_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
-static ngx_int_t ngx_http_api_no_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
@@ -113,7 +112,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
 
     case NGX_HTTP_GET:
     case NGX_HTTP_HEAD:
-        rc = ngx_http_api_no_body(r);
+        rc = ngx_http_api_discard_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -121,7 +120,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
         return item ? ngx_http_api_get(r, ctx) : ngx_http_api_list(r, ctx);
 
     case NGX_HTTP_OPTIONS:
-        rc = ngx_http_api_no_body(r);
+        rc = ngx_http_api_discard_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -165,7 +164,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
             break;
         }
 
-        rc = ngx_http_api_no_body(r);
+        rc = ngx_http_api_discard_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -176,19 +175,6 @@ ngx_http_api_handler(ngx_http_request_t *r)
     return ngx_http_api_not_allowed(r, item);
 }
 
-
-/*
- * For methods without a body: drop whatever the client sends, without
- * inviting an "Expect: 100-continue" client to send it.
- */
-
-static ngx_int_t
-ngx_http_api_no_body(ngx_http_request_t *r)
-{
-    r->expect_tested = 1;
-
-    return ngx_http_discard_request_body(r);
-}
 
 
 /*
@@ -375,7 +361,7 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 {
     u_char       *p;
     ngx_int_t     rc;
-    ngx_str_t     value, cursor, start, prefix, empty;
+    ngx_str_t     value, cursor, start, prefix;
     const char  **argv;
     size_t       *argvlen;
 
@@ -425,17 +411,16 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
         ngx_memcpy(start.data + 1, cursor.data, cursor.len);
     }
 
-    /* the documents' key prefix: "<prefix>{<c>}:" */
+    /* the documents' key prefix: the index key "<prefix>{<c>}" and ":" */
 
-    ngx_str_set(&empty, "x");
-
-    if (ngx_http_api_store_key(r->pool, ctx->amcf, &ctx->collection, &empty,
-                               &prefix) != NGX_OK)
-    {
+    prefix.len = ctx->index.len + 1;
+    prefix.data = ngx_pnalloc(r->pool, prefix.len);
+    if (prefix.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    prefix.len--;
+    ngx_memcpy(prefix.data, ctx->index.data, ctx->index.len);
+    prefix.data[ctx->index.len] = ':';
 
     argv = ngx_palloc(r->pool, 5 * sizeof(char *));
     argvlen = ngx_palloc(r->pool, 5 * sizeof(size_t));

@@ -42,9 +42,7 @@ ngx_http_api_health_handler(ngx_http_request_t *r)
                                          "Use GET or HEAD.");
     }
 
-    r->expect_tested = 1;
-
-    rc = ngx_http_discard_request_body(r);
+    rc = ngx_http_api_discard_body(r);
     if (rc != NGX_OK) {
         return rc;
     }

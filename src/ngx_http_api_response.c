@@ -48,9 +48,7 @@ ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
      * and an "Expect: 100-continue" client is not asked to send it.
      */
 
-    r->expect_tested = 1;
-
-    if (ngx_http_discard_request_body(r) != NGX_OK) {
+    if (ngx_http_api_discard_body(r) != NGX_OK) {
         /* the rest of a bad body must not be read as the next request */
         r->keepalive = 0;
     }
@@ -86,6 +84,21 @@ ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
 
     return ngx_http_api_send(r, status, &ngx_http_api_problem_type, body,
                              p - body);
+}
+
+
+/*
+ * For a request whose body the module will not use: drop whatever the
+ * client sends, without inviting an "Expect: 100-continue" client to send
+ * it.  Returns what ngx_http_discard_request_body() returns.
+ */
+
+ngx_int_t
+ngx_http_api_discard_body(ngx_http_request_t *r)
+{
+    r->expect_tested = 1;
+
+    return ngx_http_discard_request_body(r);
 }
 
 

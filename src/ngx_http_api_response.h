@@ -28,6 +28,8 @@ ngx_int_t ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *detail);
 
+ngx_int_t ngx_http_api_discard_body(ngx_http_request_t *r);
+
 /* The problem for a status the Redis engine reported (503, 504, 500). */
 ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,
     ngx_int_t status);
