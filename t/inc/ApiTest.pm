@@ -360,26 +360,12 @@ sub _server_port {
     return $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
 }
 
-# A blocking GET on its own connection; returns (status, headers, body).
+# A blocking GET on its own connection; returns (status, headers, body),
+# the headers as a hash of lower-case names.
 sub http_get {
     my ($path, %opt) = @_;
-    my $sock = IO::Socket::INET->new(
-        PeerAddr => '127.0.0.1',
-        PeerPort => $opt{port} || _server_port(),
-        Timeout  => $opt{timeout} || 5,
-    ) or die "cannot connect to nginx: $!\n";
-
-    print $sock "GET $path HTTP/1.1\r\nHost: localhost\r\n"
-                . "Connection: close\r\n\r\n";
-
-    my $raw = do { local $/; <$sock> };
-    close $sock;
-
-    return (undef, '', '') if !defined $raw || $raw eq '';
-
-    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
-    my ($status) = $head =~ m{^HTTP/1\.\d (\d{3})};
-    return ($status, $head, $body);
+    my $res = http_request('GET', $path, timeout => 5, %opt);
+    return ($res->{status}, $res->{headers}, $res->{body});
 }
 
 # Sends n GETs at once, each on its own connection, then reads them all.
