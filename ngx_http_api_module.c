@@ -413,6 +413,31 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
 }
 
 
+/* The request's context: found, or created in r->pool. */
+
+ngx_http_api_ctx_t *
+ngx_http_api_ctx(ngx_http_request_t *r)
+{
+    ngx_http_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_api_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->ratelimit_remaining = -1;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_api_module);
+
+    return ctx;
+}
+
+
 /*
  * api_redis_server host[:port] | unix:/path;
  * A host name is resolved here, once: requests never wait on DNS.

@@ -85,6 +85,39 @@ typedef struct ngx_http_api_loc_conf_s {
 } ngx_http_api_loc_conf_t;
 
 
+typedef ngx_int_t (*ngx_http_api_body_done_pt)(ngx_http_request_t *r);
+
+
+/* A request body being read into memory (body.c). */
+typedef struct {
+    u_char                      *data;
+    size_t                       len;
+    size_t                       size;
+    off_t                        max;      /* 0: no limit */
+    ngx_http_api_body_done_pt    done;
+} ngx_http_api_body_t;
+
+
+/*
+ * The module's request context, shared by the access-phase policies and
+ * the content handlers; ngx_http_api_ctx() creates it.  It begins with the
+ * body: the body's read handlers find it with ngx_http_get_module_ctx().
+ * An internal redirect clears it, as it does every module's context.
+ */
+typedef struct {
+    ngx_http_api_body_t          body;
+    void                        *op;        /* the resource API (handler.c) */
+    void                        *policy;    /* access-phase state */
+
+    /* what the log variables and the metrics report */
+    ngx_str_t                    key_name;
+    ngx_int_t                    ratelimit_remaining;  /* -1: no limit */
+} ngx_http_api_ctx_t;
+
+
+ngx_http_api_ctx_t *ngx_http_api_ctx(ngx_http_request_t *r);
+
+
 extern ngx_module_t  ngx_http_api_module;
 
 

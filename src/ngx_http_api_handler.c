@@ -28,10 +28,10 @@
 #define NGX_HTTP_API_ALLOW_ITEM  "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
 
 
-/* The request's module context; it begins with the body (see body.h). */
+/* The resource API's part of the request context (ctx->op). */
 
 typedef struct {
-    ngx_http_api_body_t          body;
+    ngx_http_api_ctx_t          *req;
     ngx_http_api_loc_conf_t     *alcf;
     ngx_http_api_main_conf_t    *amcf;
     ngx_uint_t                   op;
@@ -47,24 +47,24 @@ typedef struct {
     u_char                       now[NGX_INT64_LEN];
     ngx_str_t                    now_str;
     ngx_uint_t                   limit;
-} ngx_http_api_ctx_t;
+} ngx_http_api_op_t;
 
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
+    ngx_http_api_op_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_op_t *ctx);
 static ngx_int_t ngx_http_api_list(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_op_t *ctx);
 static ngx_int_t ngx_http_api_delete(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_op_t *ctx);
 static ngx_int_t ngx_http_api_read_body(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_op_t *ctx);
 static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_write(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx);
+    ngx_http_api_op_t *ctx);
 
 static void ngx_http_api_get_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
@@ -78,7 +78,7 @@ static ngx_int_t ngx_http_api_media_type(ngx_http_request_t *r,
 static ngx_int_t ngx_http_api_etags(ngx_http_request_t *r,
     ngx_table_elt_t *h, ngx_uint_t weak, ngx_str_t *list);
 static ngx_int_t ngx_http_api_send_doc(ngx_http_request_t *r,
-    ngx_http_api_ctx_t *ctx, ngx_uint_t status, u_char *doc, size_t len,
+    ngx_http_api_op_t *ctx, ngx_uint_t status, u_char *doc, size_t len,
     ngx_str_t *rev, ngx_uint_t location);
 static ngx_int_t ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev,
     size_t len);
@@ -91,18 +91,21 @@ ngx_http_api_handler(ngx_http_request_t *r)
 {
     ngx_int_t            rc;
     ngx_uint_t           item;
-    ngx_http_api_ctx_t  *ctx;
+    ngx_http_api_op_t   *ctx;
+    ngx_http_api_ctx_t  *req;
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_api_ctx_t));
-    if (ctx == NULL) {
+    req = ngx_http_api_ctx(r);
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_api_op_t));
+    if (req == NULL || ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    req->op = ctx;
+    ctx->req = req;
 
     ctx->alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
     ctx->alcf = ctx->alcf->api_loc;
     ctx->amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
-
-    ngx_http_set_ctx(r, ctx, ngx_http_api_module);
 
     if (ngx_http_api_route(r, ctx, &item, &rc) != NGX_OK) {
         return rc;
@@ -184,7 +187,7 @@ ngx_http_api_handler(ngx_http_request_t *r)
  */
 
 static ngx_int_t
-ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
+ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
     ngx_uint_t *item, ngx_int_t *rc)
 {
     u_char                *p, *end;
@@ -257,7 +260,7 @@ ngx_http_api_not_allowed(ngx_http_request_t *r, ngx_uint_t item)
 /* GET/HEAD /{c}/{id}: one HMGET, no script. */
 
 static ngx_int_t
-ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     ngx_int_t      rc;
     const char   **argv;
@@ -294,7 +297,7 @@ static void
 ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     ngx_int_t status)
 {
-    ngx_http_api_ctx_t *ctx = data;
+    ngx_http_api_op_t *ctx = data;
 
     ngx_int_t    rc;
     ngx_str_t    inm, rev;
@@ -357,7 +360,7 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 /* GET/HEAD /{c}?limit=&cursor=: one EVALSHA of the list script. */
 
 static ngx_int_t
-ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     u_char       *p;
     ngx_int_t     rc;
@@ -456,7 +459,7 @@ static void
 ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     ngx_int_t status)
 {
-    ngx_http_api_ctx_t *ctx = data;
+    ngx_http_api_op_t *ctx = data;
 
     u_char      *body, *p, *link;
     size_t       len, i, n, clen;
@@ -566,7 +569,7 @@ ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 /* DELETE /{c}/{id}: no body, one EVALSHA. */
 
 static ngx_int_t
-ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     ctx->op = NGX_HTTP_API_OP_DELETE;
 
@@ -580,7 +583,7 @@ ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
  */
 
 static ngx_int_t
-ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     if (r != r->main) {
         /* a subrequest shares its parent's body: it only reads here */
@@ -599,10 +602,10 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
                    : "Send application/json.");
     }
 
-    ctx->body.max = ctx->alcf->max_body;
-    ctx->body.done = ngx_http_api_body_done;
+    ctx->req->body.max = ctx->alcf->max_body;
+    ctx->req->body.done = ngx_http_api_body_done;
 
-    return ngx_http_api_body_read(r, &ctx->body,
+    return ngx_http_api_body_read(r, &ctx->req->body,
                                   ctx->alcf->clcf->client_body_buffer_size);
 }
 
@@ -615,13 +618,15 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
 static ngx_int_t
 ngx_http_api_body_done(ngx_http_request_t *r)
 {
-    ngx_int_t            rc;
-    ngx_http_api_ctx_t  *ctx;
-    ngx_http_api_json_t  json;
+    ngx_int_t             rc;
+    ngx_http_api_op_t    *ctx;
+    ngx_http_api_ctx_t   *req;
+    ngx_http_api_json_t   json;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+    req = ngx_http_get_module_ctx(r, ngx_http_api_module);
+    ctx = req->op;
 
-    rc = ngx_http_api_json_parse(r->pool, ctx->body.data, ctx->body.len,
+    rc = ngx_http_api_json_parse(r->pool, ctx->req->body.data, ctx->req->body.len,
                                  ctx->alcf->max_depth, &json);
 
     if (rc == NGX_ERROR) {
@@ -688,7 +693,7 @@ ngx_http_api_body_done(ngx_http_request_t *r)
  */
 
 static ngx_int_t
-ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx)
+ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     int                     argc, nkeys;
     ngx_int_t               rc;
@@ -786,7 +791,7 @@ static void
 ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status)
 {
-    ngx_http_api_ctx_t *ctx = data;
+    ngx_http_api_op_t *ctx = data;
 
     ngx_int_t    rc;
     ngx_str_t    rev;
@@ -898,7 +903,7 @@ ngx_http_api_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
  */
 
 static ngx_int_t
-ngx_http_api_send_doc(ngx_http_request_t *r, ngx_http_api_ctx_t *ctx,
+ngx_http_api_send_doc(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
     ngx_uint_t status, u_char *doc, size_t len, ngx_str_t *rev,
     ngx_uint_t location)
 {
