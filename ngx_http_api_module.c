@@ -12,6 +12,11 @@
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_store.h"
+#include "ngx_http_api_access.h"
+#include "ngx_http_api_keys.h"
+#include "ngx_http_api_keyadmin.h"
+#include "ngx_http_api_limit.h"
+#include "ngx_http_api_parse.h"
 
 
 typedef struct {
@@ -40,6 +45,16 @@ static char *ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_api_conf_set_msec(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_api_limit_req_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_http_core_loc_conf_t *ngx_http_api_prefix_location(
+    ngx_conf_t *cf, ngx_command_t *cmd);
 static void ngx_http_api_needs_redis(ngx_conf_t *cf,
     ngx_http_api_main_conf_t *amcf);
 
@@ -62,6 +77,10 @@ static ngx_http_api_num_bounds_t  ngx_http_api_depth_bounds = {
 
 static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
     1, 100000
+};
+
+static ngx_http_api_num_bounds_t  ngx_http_api_key_cache_bounds = {
+    1, 1000000
 };
 
 
@@ -179,6 +198,69 @@ static ngx_command_t  ngx_http_api_commands[] = {
       offsetof(ngx_http_api_loc_conf_t, limit_max),
       &ngx_http_api_limit_bounds },
 
+    { ngx_string("api_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_http_api_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, key),
+      NULL },
+
+    { ngx_string("api_key_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, key_header),
+      NULL },
+
+    { ngx_string("api_key_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_key_scope,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, key_scope),
+      NULL },
+
+    { ngx_string("api_key_cache_valid"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, key_cache_valid),
+      NULL },
+
+    { ngx_string("api_key_cache_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_num,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_api_main_conf_t, key_cache_size),
+      &ngx_http_api_key_cache_bounds },
+
+    { ngx_string("api_keys"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_keys,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_limit_req_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_api_limit_req_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_limit_req"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
+      ngx_http_api_limit_req_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_limit_req_headers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, limit_headers),
+      NULL },
+
       ngx_null_command
 };
 
@@ -244,12 +326,17 @@ ngx_http_api_create_main_conf(ngx_conf_t *cf)
     amcf->max_pending = NGX_CONF_UNSET_UINT;
     amcf->database = NGX_CONF_UNSET;
     amcf->request_id_index = NGX_ERROR;
+    amcf->key_cache_valid = NGX_CONF_UNSET_MSEC;
+    amcf->key_cache_size = NGX_CONF_UNSET_UINT;
 
     if (ngx_array_init(&amcf->scripts, cf->pool, 4,
                        sizeof(ngx_http_api_script_t *))
         != NGX_OK
         || ngx_array_init(&amcf->apis, cf->pool, 4,
                           sizeof(ngx_http_api_loc_conf_t *))
+           != NGX_OK
+        || ngx_array_init(&amcf->limit_zones, cf->pool, 4,
+                          sizeof(void *))
            != NGX_OK)
     {
         return NULL;
@@ -272,6 +359,8 @@ ngx_http_api_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_msec_value(amcf->backoff_max, 500);
     ngx_conf_init_uint_value(amcf->max_pending, 1024);
     ngx_conf_init_value(amcf->database, 0);
+    ngx_conf_init_msec_value(amcf->key_cache_valid, 5000);
+    ngx_conf_init_uint_value(amcf->key_cache_size, 10000);
 
     if (amcf->prefix.data == NULL) {
         ngx_str_set(&amcf->prefix, "api:");
@@ -331,6 +420,10 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->max_depth = NGX_CONF_UNSET_UINT;
     alcf->limit_max = NGX_CONF_UNSET_UINT;
     alcf->list_max_size = NGX_CONF_UNSET_SIZE;
+    alcf->key = NGX_CONF_UNSET;
+    alcf->limits = NGX_CONF_UNSET_PTR;
+    alcf->limit_headers = NGX_CONF_UNSET;
+    alcf->keys = NGX_CONF_UNSET;
 
     return alcf;
 }
@@ -351,6 +444,13 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               1024 * 1024);
 
     conf->limit_default = ngx_min(20, conf->limit_max);
+
+    ngx_conf_merge_value(conf->key, prev->key, 0);
+    ngx_conf_merge_str_value(conf->key_header, prev->key_header, "");
+    ngx_conf_merge_str_value(conf->key_scope, prev->key_scope, "");
+    ngx_conf_merge_ptr_value(conf->limits, prev->limits, NULL);
+    ngx_conf_merge_value(conf->limit_headers, prev->limit_headers, 1);
+    ngx_conf_merge_value(conf->keys, prev->keys, 0);
 
     /* an "if" block inside an api location serves that location's API */
     if (conf->api_loc == NULL) {
@@ -392,7 +492,9 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
-    if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK) {
+    if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK
+        || ngx_http_api_keys_init_process(cycle, amcf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -409,6 +511,7 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
 
     if (amcf != NULL) {
         ngx_http_api_redis_exit_process(amcf);
+        ngx_http_api_keys_exit_process(amcf);
     }
 }
 
@@ -558,23 +661,8 @@ ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-#if (NGX_PCRE)
-    if (clcf->regex) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"api\" needs a prefix location, not the "
-                           "regular expression \"%V\"", &clcf->name);
-        return NGX_CONF_ERROR;
-    }
-#endif
-
-    if (clcf->named || clcf->name.len == 0
-        || clcf->name.data[clcf->name.len - 1] != '/')
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"api\" needs a prefix location that ends with "
-                           "\"/\", not \"%V\"", &clcf->name);
+    clcf = ngx_http_api_prefix_location(cf, cmd);
+    if (clcf == NULL) {
         return NGX_CONF_ERROR;
     }
 
@@ -610,7 +698,6 @@ ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_api_loc_conf_t *alcf = conf;
 
-    size_t       j;
     ngx_str_t   *value, *c;
     ngx_uint_t   i, k;
 
@@ -625,18 +712,10 @@ ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     for (i = 1; i < cf->args->nelts; i++) {
 
-        if (value[i].len == 0 || value[i].len > 64) {
+        if (!ngx_http_api_parse_name(value[i].data, value[i].len, 64,
+                                     "_-"))
+        {
             goto invalid;
-        }
-
-        for (j = 0; j < value[i].len; j++) {
-            if (!((value[i].data[j] >= 'a' && value[i].data[j] <= 'z')
-                  || (value[i].data[j] >= 'A' && value[i].data[j] <= 'Z')
-                  || (value[i].data[j] >= '0' && value[i].data[j] <= '9')
-                  || value[i].data[j] == '_' || value[i].data[j] == '-'))
-            {
-                goto invalid;
-            }
         }
 
         c = alcf->collections->elts;
@@ -687,6 +766,12 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
     core = ngx_http_core_module.ctx_index;
 
+    if (ngx_http_api_limit_init(cf, amcf) != NGX_OK
+        || ngx_http_api_access_init(cf) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     ap = amcf->apis.elts;
 
     for (i = 0; i < amcf->apis.nelts; i++) {
@@ -712,6 +797,150 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     }
 
     return NGX_OK;
+}
+
+
+/* api_key on | off; */
+
+static char *
+ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    char                      *rv;
+    ngx_http_api_main_conf_t  *amcf;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK || !alcf->key) {
+        return rv;
+    }
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_api_needs_redis(cf, amcf);
+
+    return NGX_CONF_OK;
+}
+
+
+/* api_key_scope name;  [A-Za-z0-9_-]{1,64}, as in "read:name". */
+
+static char *
+ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (!ngx_http_api_parse_name(alcf->key_scope.data, alcf->key_scope.len,
+                                 64, "_-"))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid scope name \"%V\": use 1 to 64 of "
+                           "A-Z a-z 0-9 _ -", &alcf->key_scope);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* api_keys;  The location manages API keys (relative to its prefix). */
+
+static char *
+ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_api_main_conf_t  *amcf;
+
+    if (alcf->keys != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    clcf = ngx_http_api_prefix_location(cf, cmd);
+    if (clcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->keys = 1;
+    alcf->keys_base = clcf->name;
+    clcf->handler = ngx_http_api_keyadmin_handler;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_api_needs_redis(cf, amcf);
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_limit_req_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    char  *rv;
+
+    if (alcf->limits == NGX_CONF_UNSET_PTR) {
+        alcf->limits = NULL;
+    }
+
+    rv = ngx_http_api_limit_req(cf, cmd, conf);
+
+    if (rv == NGX_CONF_OK) {
+        ngx_http_api_needs_redis(cf,
+            ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
+    }
+
+    return rv;
+}
+
+
+/* api and api_keys route paths relative to a prefix location's "/". */
+
+static ngx_http_core_loc_conf_t *
+ngx_http_api_prefix_location(ngx_conf_t *cf, ngx_command_t *cmd)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+#if (NGX_PCRE)
+    if (clcf->regex) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" needs a prefix location, not the "
+                           "regular expression \"%V\"", &cmd->name,
+                           &clcf->name);
+        return NULL;
+    }
+#endif
+
+    if (clcf->named || clcf->name.len == 0
+        || clcf->name.data[clcf->name.len - 1] != '/')
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" needs a prefix location that ends with "
+                           "\"/\", not \"%V\"", &cmd->name, &clcf->name);
+        return NULL;
+    }
+
+    return clcf;
 }
 
 

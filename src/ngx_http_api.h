@@ -20,6 +20,7 @@
 
 typedef struct ngx_http_api_redis_s  ngx_http_api_redis_t;
 typedef struct ngx_http_api_ids_s    ngx_http_api_ids_t;
+typedef struct ngx_http_api_key_cache_s  ngx_http_api_key_cache_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -59,9 +60,19 @@ typedef struct {
 
     ngx_int_t                    request_id_index;
 
+    /* API keys: the per-worker lookup cache */
+    ngx_msec_t                   key_cache_valid;
+    ngx_uint_t                   key_cache_size;
+    ngx_http_api_script_t       *key_scripts[3];  /* NGX_HTTP_API_KEYS_* */
+
+    /* rate limits */
+    ngx_array_t                  limit_zones;  /* ngx_http_api_limit_zone_t * */
+    ngx_http_api_script_t       *gcra;
+
     /* per worker: created in init_process, destroyed in exit_process */
     ngx_http_api_redis_t        *redis;
     ngx_http_api_ids_t          *ids;
+    ngx_http_api_key_cache_t    *key_cache;
 } ngx_http_api_main_conf_t;
 
 
@@ -79,6 +90,17 @@ typedef struct ngx_http_api_loc_conf_s {
     ngx_str_t                    base;        /* the location prefix */
     size_t                       list_max_size;
     ngx_http_core_loc_conf_t    *clcf;
+
+    /* policies, run in the access phase of any location */
+    ngx_flag_t                   key;          /* api_key */
+    ngx_str_t                    key_header;   /* empty: Authorization */
+    ngx_str_t                    key_scope;
+    ngx_array_t                 *limits;       /* ngx_http_api_limit_t */
+    ngx_flag_t                   limit_headers;
+
+    /* api_keys: the key management endpoint */
+    ngx_flag_t                   keys;
+    ngx_str_t                    keys_base;
 
     /* the conf of the location with "api", also seen from its "if" blocks */
     struct ngx_http_api_loc_conf_s  *api_loc;

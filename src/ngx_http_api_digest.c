@@ -10,10 +10,30 @@
 #include "ngx_http_api_digest.h"
 
 
-/* The EVP context is malloc'd by libcrypto and freed before returning. */
+static ngx_int_t ngx_http_api_sha256_parts(ngx_str_t *parts, ngx_uint_t n,
+    ngx_uint_t framed, u_char digest[NGX_HTTP_API_SHA256_LEN]);
+
 
 ngx_int_t
 ngx_http_api_sha256(ngx_str_t *parts, ngx_uint_t n,
+    u_char digest[NGX_HTTP_API_SHA256_LEN])
+{
+    return ngx_http_api_sha256_parts(parts, n, 1, digest);
+}
+
+
+ngx_int_t
+ngx_http_api_sha256_plain(ngx_str_t *s,
+    u_char digest[NGX_HTTP_API_SHA256_LEN])
+{
+    return ngx_http_api_sha256_parts(s, 1, 0, digest);
+}
+
+
+/* The EVP context is malloc'd by libcrypto and freed before returning. */
+
+static ngx_int_t
+ngx_http_api_sha256_parts(ngx_str_t *parts, ngx_uint_t n, ngx_uint_t framed,
     u_char digest[NGX_HTTP_API_SHA256_LEN])
 {
     u_char        len[NGX_INT64_LEN + 1], *p;
@@ -34,9 +54,9 @@ ngx_http_api_sha256(ngx_str_t *parts, ngx_uint_t n,
     }
 
     for (i = 0; i < n; i++) {
-        p = ngx_sprintf(len, "%uz:", parts[i].len);
+        p = framed ? ngx_sprintf(len, "%uz:", parts[i].len) : len;
 
-        if (EVP_DigestUpdate(md, len, p - len) != 1
+        if ((p != len && EVP_DigestUpdate(md, len, p - len) != 1)
             || (parts[i].len
                 && EVP_DigestUpdate(md, parts[i].data, parts[i].len) != 1))
         {

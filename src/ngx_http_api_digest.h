@@ -23,7 +23,11 @@
 ngx_int_t ngx_http_api_sha256(ngx_str_t *parts, ngx_uint_t n,
     u_char digest[NGX_HTTP_API_SHA256_LEN]);
 
-/* The same, as 64 lowercase hex digits (not NUL-terminated). */
+/* The plain SHA-256 of one string (what sha256sum prints, unencoded). */
+ngx_int_t ngx_http_api_sha256_plain(ngx_str_t *s,
+    u_char digest[NGX_HTTP_API_SHA256_LEN]);
+
+/* ngx_http_api_sha256(), as 64 lowercase hex digits (not NUL-terminated). */
 ngx_int_t ngx_http_api_sha256_hex(ngx_str_t *parts, ngx_uint_t n,
     u_char hex[NGX_HTTP_API_SHA256_HEX_LEN]);
 

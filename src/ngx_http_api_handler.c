@@ -82,8 +82,6 @@ static ngx_int_t ngx_http_api_send_doc(ngx_http_request_t *r,
     ngx_str_t *rev, ngx_uint_t location);
 static ngx_int_t ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev,
     size_t len);
-static ngx_int_t ngx_http_api_reply_error(ngx_http_request_t *r,
-    redisReply *reply);
 
 
 ngx_int_t
@@ -310,7 +308,8 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     }
 
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
-        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        ngx_http_finalize_request(r,
+                                  ngx_http_api_send_reply_problem(r, reply));
         return;
     }
 
@@ -472,7 +471,8 @@ ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     }
 
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 1) {
-        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        ngx_http_finalize_request(r,
+                                  ngx_http_api_send_reply_problem(r, reply));
         return;
     }
 
@@ -809,7 +809,8 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1
         || reply->element[0]->type != REDIS_REPLY_INTEGER)
     {
-        ngx_http_finalize_request(r, ngx_http_api_reply_error(r, reply));
+        ngx_http_finalize_request(r,
+                                  ngx_http_api_send_reply_problem(r, reply));
         return;
     }
 
@@ -823,7 +824,7 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
             doc = (reply->elements == 2) ? reply->element[1] : NULL;
 
             if (doc == NULL || doc->type != REDIS_REPLY_STRING) {
-                rc = ngx_http_api_reply_error(r, reply);
+                rc = ngx_http_api_send_reply_problem(r, reply);
                 break;
             }
 
@@ -865,7 +866,7 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
         break;
 
     default:
-        rc = ngx_http_api_reply_error(r, reply);
+        rc = ngx_http_api_send_reply_problem(r, reply);
     }
 
     ngx_http_finalize_request(r, rc);
@@ -972,28 +973,4 @@ ngx_http_api_set_etag(ngx_http_request_t *r, u_char *rev, size_t len)
     etag[len + 1] = '"';
 
     return ngx_http_api_add_header(r, "ETag", etag, len + 2);
-}
-
-
-/* Redis answered something the store never sends: a bug or a bad script. */
-
-static ngx_int_t
-ngx_http_api_reply_error(ngx_http_request_t *r, redisReply *reply)
-{
-    if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "api: Redis error: %*s", (size_t) reply->len,
-                      reply->str);
-
-        return ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         NGX_HTTP_API_E_REDIS_ERROR,
-                                         "Redis could not run the command.");
-    }
-
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                  "api: unexpected Redis reply of type %d", reply->type);
-
-    return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                     NGX_HTTP_API_E_INTERNAL,
-                                     "Unexpected answer from Redis.");
 }

@@ -279,3 +279,25 @@ ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch)
 
     return NGX_DECLINED;
 }
+
+
+ngx_uint_t
+ngx_http_api_parse_name(u_char *p, size_t len, size_t max, const char *extra)
+{
+    size_t  i;
+
+    if (len == 0 || len > max) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')
+              || (p[i] >= '0' && p[i] <= '9')
+              || (p[i] != '\0' && ngx_strchr(extra, p[i]) != NULL)))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

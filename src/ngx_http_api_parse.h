@@ -74,4 +74,12 @@ ngx_int_t ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *value,
 ngx_int_t ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch);
 
 
+/*
+ * A name of 1 to max bytes of A-Z a-z 0-9 and the characters in extra
+ * (collections, zones, scopes, key names): 1 when it is one, else 0.
+ */
+ngx_uint_t ngx_http_api_parse_name(u_char *p, size_t len, size_t max,
+    const char *extra);
+
+
 #endif /* _NGX_HTTP_API_PARSE_H_INCLUDED_ */

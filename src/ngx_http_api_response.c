@@ -209,3 +209,25 @@ ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
 
     return ngx_http_output_filter(r, &out);
 }
+
+
+ngx_int_t
+ngx_http_api_send_reply_problem(ngx_http_request_t *r, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "api: Redis error: %*s", (size_t) reply->len,
+                      reply->str);
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         NGX_HTTP_API_E_REDIS_ERROR,
+                                         "Redis could not run the command.");
+    }
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "api: unexpected Redis reply of type %d", reply->type);
+
+    return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     NGX_HTTP_API_E_INTERNAL,
+                                     "Unexpected answer from Redis.");
+}

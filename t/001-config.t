@@ -148,3 +148,128 @@ qr{\[emerg\] .*\Q"api_redis_server" directive is not allowed here\E}
 --- suppress_stderr
 --- error_log eval
 qr{\[emerg\] .*\Q"api_redis_server" directive is duplicate\E}
+
+
+
+=== TEST 12: api_limit_req names a zone nobody defined
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location /x/ { api_limit_req zone=nope; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qunknown api_limit_req_zone "nope"\E}
+
+
+
+=== TEST 13: a rate that is not r/s or r/m
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a:1m rate=10r/h;
+--- config
+    location /x/ { api_limit_req zone=a; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qinvalid rate "rate=10r/h"\E}
+
+
+
+=== TEST 14: a zone without a size, or too small
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a:8k rate=1r/s;
+--- config
+    location /x/ { api_limit_req zone=a; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qzone "zone=a:8k" is too small\E}
+
+
+
+=== TEST 15: a zone name that cannot go into a header
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a"b:1m rate=1r/s;
+--- config
+    location /x/ { }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qinvalid zone "zone=a"b:1m"\E}
+
+
+
+=== TEST 16: the same zone twice
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a:1m rate=1r/s;
+    api_limit_req_zone $http_x zone=a:1m rate=2r/s;
+--- config
+    location /x/ { }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qduplicate zone "a"\E}
+
+
+
+=== TEST 17: a bad burst, an unknown parameter
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a:1m rate=1r/s;
+--- config
+    location /x/ { api_limit_req zone=a burst=-1; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qinvalid burst value "burst=-1"\E}
+
+
+
+=== TEST 18: a zone's fail= mode must be known
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $binary_remote_addr zone=a:1m rate=1r/s fail=maybe;
+--- config
+    location /x/ { }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qinvalid parameter "fail=maybe"\E}
+
+
+
+=== TEST 19: api_key without api_redis_server
+--- config
+    location /x/ { api_key on; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*needs "api_redis_server" in the "http" block}
+
+
+
+=== TEST 20: api_key_scope with a character a scope cannot hold
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location /x/ { api_key on; api_key_scope a:b; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qinvalid scope name "a:b"\E}
+
+
+
+=== TEST 21: api_keys needs a prefix location ending with /
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /keys { api_keys; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Q"api_keys" needs a prefix location that ends with "/", not "/keys"\E}

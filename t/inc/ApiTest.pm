@@ -14,7 +14,8 @@ package ApiTest;
 #
 #   --- api_setup      Perl code run before the block's nginx starts
 #   --- api_check      Perl code run after each response; $req is the
-#                      index of the request in the block (0, 1, ...)
+#                      index of the request in the block (0, 1, ...),
+#                      $body the response body
 #
 # Before every block Redis is brought back to a known state: running,
 # not paused, no password, no extra ACL user, all databases empty.
@@ -33,6 +34,7 @@ our @EXPORT = qw(
     redis_pid redis_clients http_get http_burst nginx_master_pid
     worker_pids later error_log_like wait_until
     redis_dump seed_doc http_request http_many before_each_block
+    second_nginx second_nginx_stop
     $RedisPort $RedisDir $RedisSocket
 );
 
@@ -52,6 +54,7 @@ $ENV{TEST_NGINX_REDIS_SOCKET} ||= $RedisSocket;
 
 my @children;
 my @before;
+my $second_pid;
 
 # Code to run before every block of the file, after Redis is reset (a
 # harness's own block preprocessors may run before ours: use this).
@@ -335,6 +338,7 @@ sub _reap {
 }
 
 sub _reset_redis {
+    second_nginx_stop();
     _reap();
     redis_resume();
 
@@ -402,6 +406,81 @@ sub worker_pids {
 }
 
 
+# A second nginx, with the same binary and module, for tests of what nodes
+# share only through Redis.  second_nginx(http => $text, server => $text)
+# starts it on its own port (returned) with its own prefix, where
+# files => {name => content} go into html/; it is stopped
+# by second_nginx_stop() or before the next block.
+sub second_nginx {
+    my %opt = @_;
+    my $port = _server_port() + 100;
+    my $dir = _servroot() . '-second';
+
+    second_nginx_stop();
+    system('rm', '-rf', $dir);
+    mkdir $dir;
+    mkdir "$dir/$_" for qw(conf logs html);
+
+    for my $f (keys %{ $opt{files} || {} }) {
+        open my $fh, '>', "$dir/html/$f" or die "$dir/html/$f: $!";
+        print $fh $opt{files}{$f};
+        close $fh;
+    }
+
+    my $modules = join '', map { "load_module $_;\n" }
+                           split ' ', $ENV{TEST_NGINX_LOAD_MODULES} || '';
+    my $http = $opt{http} // '';
+    my $server = $opt{server} // '';
+
+    open my $fh, '>', "$dir/conf/nginx.conf" or die "$dir: $!";
+    print $fh <<"CONF";
+$modules
+daemon off;
+master_process on;
+worker_processes 1;
+error_log logs/error.log info;
+pid logs/nginx.pid;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $dir/client_body_temp;
+$http
+    server {
+        listen 127.0.0.1:$port;
+$server
+    }
+}
+CONF
+    close $fh;
+
+    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
+    my $pid = fork();
+    die "fork: $!" if !defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>>', "$dir/logs/stderr.log";
+        exec($bin, '-p', "$dir/", '-c', "$dir/conf/nginx.conf")
+            or POSIX::_exit(127);
+    }
+    $second_pid = $pid;
+
+    wait_until(10, sub {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port, Timeout => 1);
+        close $s if $s;
+        return $s;
+    }) // die "the second nginx did not start (see $dir/logs)\n";
+
+    return $port;
+}
+
+sub second_nginx_stop {
+    return if !$second_pid;
+    kill 'QUIT', $second_pid;
+    waitpid($second_pid, 0);
+    undef $second_pid;
+}
+
 sub _servroot {
     my $root = eval { Test::Nginx::Socket::server_root() };
     return $root || $ENV{TEST_NGINX_SERVROOT} || 't/servroot';
@@ -444,9 +523,10 @@ sub _section {
 }
 
 sub _run_code {
-    my ($what, $block, $code, $req) = @_;
+    my ($what, $block, $code, $req, $body) = @_;
     my $name = $block->name;
     local $main::req = $req;
+    local $main::body = $body;
     package main;
     no strict;
     eval "#line 1 \"$name $what\"\n$code";
@@ -470,11 +550,13 @@ Test::Nginx::Socket::add_response_body_check(sub {
     return if $dry_run;
 
     my $code = _section($block, 'api_check');
-    _run_code('api_check', $block, $code, $req_idx) if defined $code;
+    _run_code('api_check', $block, $code, $req_idx, $body)
+        if defined $code;
 });
 
 # Leave Redis as the next file expects it: running, without a password.
 END {
+    second_nginx_stop();
     _reap();
     redis_resume();
     if (defined $Password) {

@@ -1,0 +1,17 @@
+
+/*
+ * ngx_http_api_module: the API key management endpoint (api_keys).
+ */
+
+
+#ifndef _NGX_HTTP_API_KEYADMIN_H_INCLUDED_
+#define _NGX_HTTP_API_KEYADMIN_H_INCLUDED_
+
+
+#include "ngx_http_api.h"
+
+
+ngx_int_t ngx_http_api_keyadmin_handler(ngx_http_request_t *r);
+
+
+#endif /* _NGX_HTTP_API_KEYADMIN_H_INCLUDED_ */

@@ -1,0 +1,718 @@
+
+/*
+ * ngx_http_api_module: API keys.
+ *
+ * A key arrives as "Authorization: Bearer <key>" or in the header that
+ * api_key_header names.  Redis holds only its SHA-256 digest:
+ * <prefix>key:<hex digest> is a hash {name, scopes, created, expires}.
+ * Each worker caches lookups, found or not, for api_key_cache_valid, so a
+ * hot key costs no round trip and a revoked key stops working everywhere
+ * within that time.
+ */
+
+
+#include "ngx_http_api_keys.h"
+#include "ngx_http_api_digest.h"
+#include "ngx_http_api_redis.h"
+
+#include "ngx_http_api_lua.h"
+
+
+#define NGX_HTTP_API_BEARER  "Bearer realm=\"api\""
+#define NGX_HTTP_API_BEARER_INVALID                                           \
+    "Bearer realm=\"api\", error=\"invalid_token\""
+
+
+/* One cached lookup; malloc'd with its name and scopes after it. */
+typedef struct {
+    ngx_str_node_t               sn;          /* the digest */
+    ngx_queue_t                  queue;
+    ngx_msec_t                   valid_until;
+    time_t                       expires;     /* 0: never */
+    ngx_uint_t                   found;
+    ngx_str_t                    name;
+    ngx_str_t                    scopes;      /* space-separated */
+    u_char                       digest[NGX_HTTP_API_SHA256_LEN];
+    u_char                       data[1];
+} ngx_http_api_key_entry_t;
+
+
+struct ngx_http_api_key_cache_s {
+    ngx_rbtree_t                 rbtree;
+    ngx_rbtree_node_t            sentinel;
+    ngx_queue_t                  found;       /* most recently used first */
+    ngx_queue_t                  unknown;     /* negative answers */
+    ngx_uint_t                   nfound;
+    ngx_uint_t                   nunknown;
+    ngx_uint_t                   max;
+    ngx_log_t                   *log;
+};
+
+
+typedef struct {
+    ngx_http_api_loc_conf_t     *alcf;
+    u_char                       digest[NGX_HTTP_API_SHA256_LEN];
+} ngx_http_api_key_lookup_t;
+
+
+static ngx_int_t ngx_http_api_keys_presented(ngx_http_request_t *r,
+    ngx_http_api_loc_conf_t *alcf, ngx_str_t *key);
+static void ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status);
+static ngx_int_t ngx_http_api_keys_decide(ngx_http_request_t *r,
+    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st,
+    ngx_http_api_key_entry_t *e);
+static ngx_uint_t ngx_http_api_keys_scope(ngx_http_request_t *r,
+    ngx_http_api_loc_conf_t *alcf, ngx_str_t *scopes, ngx_str_t *need);
+static ngx_http_api_key_entry_t *ngx_http_api_keys_cached(
+    ngx_http_api_key_cache_t *cache, u_char *digest);
+static ngx_http_api_key_entry_t *ngx_http_api_keys_remember(
+    ngx_http_api_key_cache_t *cache, u_char *digest, ngx_str_t *name,
+    ngx_str_t *scopes, time_t expires, ngx_uint_t found, ngx_msec_t valid);
+static void ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
+    ngx_http_api_key_entry_t *e);
+
+
+ngx_int_t
+ngx_http_api_keys_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
+{
+    ngx_str_t   name, source;
+    ngx_uint_t  i;
+
+    static struct {
+        const char  *name;
+        const char  *source;
+        size_t       len;
+    } scripts[] = {
+        { "key_create", ngx_http_api_lua_key_create,
+          sizeof(ngx_http_api_lua_key_create) - 1 },
+        { "key_delete", ngx_http_api_lua_key_delete,
+          sizeof(ngx_http_api_lua_key_delete) - 1 },
+        { "key_list", ngx_http_api_lua_key_list,
+          sizeof(ngx_http_api_lua_key_list) - 1 },
+    };
+
+    if (amcf->key_scripts[0] != NULL) {
+        return NGX_OK;
+    }
+
+    for (i = 0; i < 3; i++) {
+        name.data = (u_char *) scripts[i].name;
+        name.len = ngx_strlen(scripts[i].name);
+        source.data = (u_char *) scripts[i].source;
+        source.len = scripts[i].len;
+
+        if (ngx_http_api_redis_add_script(cf, amcf, &name, &source,
+                                          &amcf->key_scripts[i])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_keys_init_process(ngx_cycle_t *cycle,
+    ngx_http_api_main_conf_t *amcf)
+{
+    ngx_http_api_key_cache_t  *cache;
+
+    cache = ngx_pcalloc(cycle->pool, sizeof(ngx_http_api_key_cache_t));
+    if (cache == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_rbtree_init(&cache->rbtree, &cache->sentinel,
+                    ngx_str_rbtree_insert_value);
+    ngx_queue_init(&cache->found);
+    ngx_queue_init(&cache->unknown);
+
+    cache->max = amcf->key_cache_size;
+    cache->log = cycle->log;
+
+    amcf->key_cache = cache;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_api_keys_exit_process(ngx_http_api_main_conf_t *amcf)
+{
+    ngx_queue_t               *q;
+    ngx_http_api_key_cache_t  *cache;
+
+    cache = amcf->key_cache;
+
+    if (cache == NULL) {
+        return;
+    }
+
+    while (!ngx_queue_empty(&cache->found)) {
+        q = ngx_queue_head(&cache->found);
+        ngx_http_api_keys_forget(cache,
+                         ngx_queue_data(q, ngx_http_api_key_entry_t, queue));
+    }
+
+    while (!ngx_queue_empty(&cache->unknown)) {
+        q = ngx_queue_head(&cache->unknown);
+        ngx_http_api_keys_forget(cache,
+                         ngx_queue_data(q, ngx_http_api_key_entry_t, queue));
+    }
+
+    amcf->key_cache = NULL;
+}
+
+
+ngx_int_t
+ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
+    ngx_http_api_policy_t *st)
+{
+    size_t                      len;
+    ngx_int_t                   rc;
+    ngx_str_t                   key;
+    const char                 *argv[5];
+    size_t                      argvlen[5];
+    ngx_http_api_key_entry_t   *e;
+    ngx_http_api_main_conf_t   *amcf;
+    ngx_http_api_key_lookup_t  *lk;
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+
+    rc = ngx_http_api_keys_presented(r, alcf, &key);
+
+    if (rc != NGX_OK) {
+        st->key_done = 1;
+
+        if (rc == NGX_DECLINED) {
+            ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
+                                     "api_key_missing",
+                                     "This resource needs an API key.");
+            st->authenticate = NGX_HTTP_API_BEARER;
+
+        } else {
+            ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
+                                     "api_key_invalid",
+                                     "The API key is not valid.");
+            st->authenticate = NGX_HTTP_API_BEARER_INVALID;
+        }
+
+        return NGX_OK;
+    }
+
+    lk = ngx_palloc(r->pool, sizeof(ngx_http_api_key_lookup_t));
+    if (lk == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_api_sha256_plain(&key, lk->digest) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    lk->alcf = alcf;
+
+    e = ngx_http_api_keys_cached(amcf->key_cache, lk->digest);
+
+    if (e != NULL) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api key: cached, found:%ui", e->found);
+
+        st->key_done = 1;
+        return ngx_http_api_keys_decide(r, alcf, st, e);
+    }
+
+    argv[0] = "HMGET";
+    argvlen[0] = 5;
+    argv[1] = (const char *) ngx_http_api_keys_record(r->pool, amcf,
+                                                      lk->digest, &len);
+    argvlen[1] = len;
+    argv[2] = "name";
+    argvlen[2] = 4;
+    argv[3] = "scopes";
+    argvlen[3] = 6;
+    argv[4] = "expires";
+    argvlen[4] = 7;
+
+    if (argv[1] == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_api_redis_send(r, ngx_http_api_keys_reply, lk, 5, argv,
+                                 argvlen);
+    if (rc == NGX_OK) {
+        return NGX_AGAIN;
+    }
+
+    st->key_done = 1;
+    ngx_http_api_access_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
+                             "api_key_unavailable",
+                             "The API key cannot be checked now; try "
+                             "again shortly.");
+    st->retry_after = 1;
+
+    return NGX_OK;
+}
+
+
+u_char *
+ngx_http_api_keys_record(ngx_pool_t *pool, ngx_http_api_main_conf_t *amcf,
+    u_char *digest, size_t *len)
+{
+    u_char  *p, *s;
+
+    s = ngx_pnalloc(pool, amcf->prefix.len + sizeof("key:") - 1
+                          + NGX_HTTP_API_SHA256_HEX_LEN);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    p = ngx_sprintf(s, "%Vkey:", &amcf->prefix);
+    p = ngx_hex_dump(p, digest, NGX_HTTP_API_SHA256_LEN);
+
+    *len = p - s;
+
+    return s;
+}
+
+
+/*
+ * The key the request presents: NGX_OK, NGX_DECLINED when there is none,
+ * NGX_ERROR when it is malformed.
+ */
+
+static ngx_int_t
+ngx_http_api_keys_presented(ngx_http_request_t *r,
+    ngx_http_api_loc_conf_t *alcf, ngx_str_t *key)
+{
+    u_char           *p, *last;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    if (alcf->key_header.len == 0) {
+        h = r->headers_in.authorization;
+
+        if (h == NULL) {
+            return NGX_DECLINED;
+        }
+
+        p = h->value.data;
+        last = p + h->value.len;
+
+        if (h->value.len < sizeof("Bearer ") - 1
+            || ngx_strncasecmp(p, (u_char *) "Bearer ", 7) != 0)
+        {
+            /* another scheme (Basic...): no key presented */
+            return NGX_DECLINED;
+        }
+
+        for (p += 7; p < last && *p == ' '; p++) { /* void */ }
+
+        key->data = p;
+        key->len = last - p;
+
+    } else {
+        part = &r->headers_in.headers.part;
+        h = part->elts;
+
+        for (i = 0; /* void */ ; i++) {
+
+            if (i >= part->nelts) {
+                if (part->next == NULL) {
+                    return NGX_DECLINED;
+                }
+
+                part = part->next;
+                h = part->elts;
+                i = 0;
+            }
+
+            if (h[i].key.len == alcf->key_header.len
+                && ngx_strncasecmp(h[i].key.data, alcf->key_header.data,
+                                   h[i].key.len) == 0)
+            {
+                break;
+            }
+        }
+
+        key->data = h[i].value.data;
+        key->len = h[i].value.len;
+    }
+
+    if (key->len == 0 || key->len > NGX_HTTP_API_KEY_MAX) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < key->len; i++) {
+        if (key->data[i] <= 0x20 || key->data[i] >= 0x7f) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* HMGET <record> name scopes expires: three nils when the key is unknown. */
+
+static void
+ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
+    redisReply *reply, ngx_int_t status)
+{
+    ngx_http_api_key_lookup_t *lk = data;
+
+    time_t                      expires;
+    ngx_str_t                   name, scopes;
+    ngx_uint_t                  found;
+    redisReply                **e;
+    ngx_http_api_ctx_t         *ctx;
+    ngx_http_api_policy_t      *st;
+    ngx_http_api_key_entry_t   *entry, local;
+    ngx_http_api_main_conf_t   *amcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+    st = ctx->policy;
+    st->key_done = 1;
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+
+    if (status != NGX_OK || reply->type == REDIS_REPLY_ERROR) {
+        if (status == NGX_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "api key: lookup failed: %*s",
+                          (size_t) reply->len, reply->str);
+        }
+
+        ngx_http_api_access_deny(st, status == NGX_HTTP_GATEWAY_TIME_OUT
+                                     ? NGX_HTTP_GATEWAY_TIME_OUT
+                                     : NGX_HTTP_SERVICE_UNAVAILABLE,
+                                 "api_key_unavailable",
+                                 "The API key cannot be checked now; try "
+                                 "again shortly.");
+        st->retry_after = 1;
+        goto done;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "api key: unexpected HMGET reply");
+        ngx_http_api_access_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                 "internal_error", "Unexpected reply.");
+        goto done;
+    }
+
+    e = reply->element;
+    found = (e[0]->type == REDIS_REPLY_STRING);
+
+    ngx_str_null(&name);
+    ngx_str_null(&scopes);
+    expires = 0;
+
+    if (found) {
+        name.data = (u_char *) e[0]->str;
+        name.len = ngx_min(e[0]->len, NGX_HTTP_API_KEY_NAME_MAX);
+
+        if (e[1]->type == REDIS_REPLY_STRING) {
+            scopes.data = (u_char *) e[1]->str;
+            scopes.len = ngx_min(e[1]->len, NGX_HTTP_API_SCOPES_MAX
+                                            * (NGX_HTTP_API_SCOPE_MAX + 1));
+        }
+
+        if (e[2]->type == REDIS_REPLY_STRING) {
+            expires = ngx_atotm((u_char *) e[2]->str, e[2]->len);
+            if (expires == NGX_ERROR) {
+                expires = 1;  /* unreadable: treat as long expired */
+            }
+        }
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "api key: looked up, found:%ui", found);
+
+    entry = NULL;
+
+    if (amcf->key_cache_valid) {
+        entry = ngx_http_api_keys_remember(amcf->key_cache, lk->digest,
+                                           &name, &scopes, expires, found,
+                                           amcf->key_cache_valid);
+    }
+
+    if (entry == NULL) {
+        /* not cached: decided from the reply, copied before it goes */
+        local.found = found;
+        local.expires = expires;
+        local.name = name;
+        local.scopes = scopes;
+        entry = &local;
+    }
+
+    if (ngx_http_api_keys_decide(r, lk->alcf, st, entry) != NGX_OK) {
+        ngx_http_api_access_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                 "internal_error", "Out of memory.");
+    }
+
+done:
+
+    ngx_http_api_access_resume(r);
+}
+
+
+static ngx_int_t
+ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
+    ngx_http_api_policy_t *st, ngx_http_api_key_entry_t *e)
+{
+    u_char              *p;
+    ngx_str_t            need;
+    ngx_http_api_ctx_t  *ctx;
+
+    if (!e->found) {
+        ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_invalid",
+                                 "The API key is not valid.");
+        st->authenticate = NGX_HTTP_API_BEARER_INVALID;
+        return NGX_OK;
+    }
+
+    if (e->expires && e->expires <= ngx_time()) {
+        ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_expired",
+                                 "The API key has expired.");
+        st->authenticate = NGX_HTTP_API_BEARER_INVALID;
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
+
+    ctx->key_name.data = ngx_pstrdup(r->pool, &e->name);
+    if (ctx->key_name.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->key_name.len = e->name.len;
+
+    if (ngx_http_api_keys_scope(r, alcf, &e->scopes, &need)) {
+        return NGX_OK;
+    }
+
+    ngx_http_api_access_deny(st, NGX_HTTP_FORBIDDEN, "insufficient_scope",
+                             "The API key lacks the scope this request "
+                             "needs (see WWW-Authenticate).");
+
+    p = ngx_pnalloc(r->pool, sizeof(NGX_HTTP_API_BEARER ", error=\""
+                                    "insufficient_scope\", scope=\"\"")
+                             + need.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    *ngx_sprintf(p, NGX_HTTP_API_BEARER ", error=\"insufficient_scope\", "
+                 "scope=\"%V\"", &need) = '\0';
+
+    st->authenticate = (const char *) p;
+
+    return NGX_OK;
+}
+
+
+/*
+ * GET, HEAD and OPTIONS need "read", the rest "write"; either is also
+ * granted per resource, "read:<name>": the name is api_key_scope's, or in
+ * an api location the collection the request is for.
+ */
+
+static ngx_uint_t
+ngx_http_api_keys_scope(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
+    ngx_str_t *scopes, ngx_str_t *need)
+{
+    u_char     *p, *last, *end, *s;
+    ngx_str_t   what, resource;
+
+    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS)) {
+        ngx_str_set(&what, "read");
+
+    } else {
+        ngx_str_set(&what, "write");
+    }
+
+    resource = alcf->key_scope;
+
+    if (resource.len == 0 && alcf->api_loc != NULL
+        && r->uri.len > alcf->api_loc->base.len)
+    {
+        resource.data = r->uri.data + alcf->api_loc->base.len;
+        last = r->uri.data + r->uri.len;
+
+        for (p = resource.data; p < last && *p != '/'; p++) { /* void */ }
+
+        resource.len = p - resource.data;
+    }
+
+    *need = what;
+
+    if (resource.len) {
+        s = ngx_pnalloc(r->pool, what.len + 1 + resource.len);
+        if (s != NULL) {
+            need->data = s;
+            need->len = ngx_sprintf(s, "%V:%V", &what, &resource) - s;
+        }
+    }
+
+    p = scopes->data;
+    last = p + scopes->len;
+
+    while (p < last) {
+        end = ngx_strlchr(p, last, ' ');
+        if (end == NULL) {
+            end = last;
+        }
+
+        if ((size_t) (end - p) == what.len
+            && ngx_strncmp(p, what.data, what.len) == 0)
+        {
+            return 1;
+        }
+
+        if (resource.len
+            && (size_t) (end - p) == what.len + 1 + resource.len
+            && ngx_strncmp(p, what.data, what.len) == 0
+            && p[what.len] == ':'
+            && ngx_strncmp(p + what.len + 1, resource.data, resource.len)
+               == 0)
+        {
+            return 1;
+        }
+
+        p = end + 1;
+    }
+
+    return 0;
+}
+
+
+static ngx_http_api_key_entry_t *
+ngx_http_api_keys_cached(ngx_http_api_key_cache_t *cache, u_char *digest)
+{
+    uint32_t                   hash;
+    ngx_str_t                  s;
+    ngx_http_api_key_entry_t  *e;
+
+    if (cache == NULL) {
+        return NULL;
+    }
+
+    s.data = digest;
+    s.len = NGX_HTTP_API_SHA256_LEN;
+    ngx_memcpy(&hash, digest, sizeof(uint32_t));
+
+    e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
+                                                           &s, hash);
+    if (e == NULL) {
+        return NULL;
+    }
+
+    if ((ngx_msec_int_t) (e->valid_until - ngx_current_msec) <= 0) {
+        ngx_http_api_keys_forget(cache, e);
+        return NULL;
+    }
+
+    ngx_queue_remove(&e->queue);
+    ngx_queue_insert_head(e->found ? &cache->found : &cache->unknown,
+                          &e->queue);
+
+    return e;
+}
+
+
+/*
+ * Caches a lookup (malloc'd; freed by ngx_http_api_keys_forget()).  At
+ * most "max" keys that exist, and a quarter of that of unknown ones, so
+ * that a flood of made-up keys cannot push the real ones out.
+ */
+
+static ngx_http_api_key_entry_t *
+ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, u_char *digest,
+    ngx_str_t *name, ngx_str_t *scopes, time_t expires, ngx_uint_t found,
+    ngx_msec_t valid)
+{
+    uint32_t                   hash;
+    ngx_str_t                  s;
+    ngx_queue_t               *queue;
+    ngx_uint_t                 n, max;
+    ngx_http_api_key_entry_t  *e;
+
+    s.data = digest;
+    s.len = NGX_HTTP_API_SHA256_LEN;
+    ngx_memcpy(&hash, digest, sizeof(uint32_t));
+
+    e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
+                                                           &s, hash);
+    if (e != NULL) {
+        ngx_http_api_keys_forget(cache, e);
+    }
+
+    queue = found ? &cache->found : &cache->unknown;
+    n = found ? cache->nfound : cache->nunknown;
+    max = found ? cache->max : ngx_max(cache->max / 4, 1);
+
+    if (n >= max) {
+        ngx_http_api_keys_forget(cache,
+                                 ngx_queue_data(ngx_queue_last(queue),
+                                                ngx_http_api_key_entry_t,
+                                                queue));
+    }
+
+    e = ngx_alloc(sizeof(ngx_http_api_key_entry_t) + name->len + scopes->len,
+                  cache->log);
+    if (e == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(e->digest, digest, NGX_HTTP_API_SHA256_LEN);
+
+    e->sn.node.key = hash;
+    e->sn.str.data = e->digest;
+    e->sn.str.len = NGX_HTTP_API_SHA256_LEN;
+
+    e->valid_until = ngx_current_msec + valid;
+    e->expires = expires;
+    e->found = found;
+
+    e->name.data = e->data;
+    e->name.len = name->len;
+    ngx_memcpy(e->name.data, name->data, name->len);
+
+    e->scopes.data = e->data + name->len;
+    e->scopes.len = scopes->len;
+    ngx_memcpy(e->scopes.data, scopes->data, scopes->len);
+
+    ngx_rbtree_insert(&cache->rbtree, &e->sn.node);
+    ngx_queue_insert_head(queue, &e->queue);
+
+    if (found) {
+        cache->nfound++;
+
+    } else {
+        cache->nunknown++;
+    }
+
+    return e;
+}
+
+
+static void
+ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
+    ngx_http_api_key_entry_t *e)
+{
+    ngx_rbtree_delete(&cache->rbtree, &e->sn.node);
+    ngx_queue_remove(&e->queue);
+
+    if (e->found) {
+        cache->nfound--;
+
+    } else {
+        cache->nunknown--;
+    }
+
+    ngx_free(e);
+}
