@@ -17,6 +17,7 @@
 #include "ngx_http_api_keyadmin.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_parse.h"
+#include "ngx_http_api_digest.h"
 
 
 typedef struct {
@@ -493,6 +494,7 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
     }
 
     if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK
+        || ngx_http_api_digest_init_process(cycle, amcf) != NGX_OK
         || ngx_http_api_keys_init_process(cycle, amcf) != NGX_OK)
     {
         return NGX_ERROR;
@@ -512,6 +514,7 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
     if (amcf != NULL) {
         ngx_http_api_redis_exit_process(amcf);
         ngx_http_api_keys_exit_process(amcf);
+        ngx_http_api_digest_exit_process(amcf);
     }
 }
 

@@ -21,6 +21,7 @@
 typedef struct ngx_http_api_redis_s  ngx_http_api_redis_t;
 typedef struct ngx_http_api_ids_s    ngx_http_api_ids_t;
 typedef struct ngx_http_api_key_cache_s  ngx_http_api_key_cache_t;
+typedef struct ngx_http_api_digest_s     ngx_http_api_digest_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -73,6 +74,7 @@ typedef struct {
     ngx_http_api_redis_t        *redis;
     ngx_http_api_ids_t          *ids;
     ngx_http_api_key_cache_t    *key_cache;
+    ngx_http_api_digest_t       *digest;
 } ngx_http_api_main_conf_t;
 
 

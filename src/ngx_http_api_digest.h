@@ -15,6 +15,12 @@
 #define NGX_HTTP_API_SHA256_HEX_LEN  64
 
 
+/* The worker's libcrypto state: created in init_process, freed on exit. */
+ngx_int_t ngx_http_api_digest_init_process(ngx_cycle_t *cycle,
+    ngx_http_api_main_conf_t *amcf);
+void ngx_http_api_digest_exit_process(ngx_http_api_main_conf_t *amcf);
+
+
 /*
  * The digest of the concatenation of n parts, each preceded by its length
  * (so that ("ab", "c") and ("a", "bc") differ).  Returns NGX_ERROR only

@@ -470,6 +470,7 @@ ngx_http_api_keyadmin_send(ngx_http_request_t *r, ngx_uint_t script,
 {
     u_char                    *p;
     ngx_int_t                  rc;
+    ngx_str_t                 *copy;
     const char                *argv[3];
     size_t                     argvlen[3];
     ngx_http_api_main_conf_t  *amcf;
@@ -481,10 +482,14 @@ ngx_http_api_keyadmin_send(ngx_http_request_t *r, ngx_uint_t script,
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
 
+    /* the reply handler's copy of the name (in r->uri) */
+    copy = ngx_palloc(r->pool, sizeof(ngx_str_t));
     p = ngx_pnalloc(r->pool, 2 * amcf->prefix.len + sizeof("keyskey:"));
-    if (p == NULL) {
+    if (copy == NULL || p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    *copy = *name;
 
     argv[0] = (const char *) p;
     argvlen[0] = ngx_sprintf(p, "%Vkeys", &amcf->prefix) - p;
@@ -494,7 +499,7 @@ ngx_http_api_keyadmin_send(ngx_http_request_t *r, ngx_uint_t script,
     argv[2] = (const char *) name->data;
     argvlen[2] = name->len;
 
-    rc = ngx_http_api_redis_eval(r, handler, name->len ? name : NULL,
+    rc = ngx_http_api_redis_eval(r, handler, name->len ? copy : NULL,
                                  amcf->key_scripts[script], 1, 3, argv,
                                  argvlen);
     if (rc == NGX_OK) {

@@ -548,16 +548,6 @@ ngx_http_api_keys_scope(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
         resource.len = p - resource.data;
     }
 
-    *need = what;
-
-    if (resource.len) {
-        s = ngx_pnalloc(r->pool, what.len + 1 + resource.len);
-        if (s != NULL) {
-            need->data = s;
-            need->len = ngx_sprintf(s, "%V:%V", &what, &resource) - s;
-        }
-    }
-
     p = scopes->data;
     last = p + scopes->len;
 
@@ -584,6 +574,18 @@ ngx_http_api_keys_scope(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
         }
 
         p = end + 1;
+    }
+
+    /* refused: the scope to name in WWW-Authenticate */
+
+    *need = what;
+
+    if (resource.len) {
+        s = ngx_pnalloc(r->pool, what.len + 1 + resource.len);
+        if (s != NULL) {
+            need->data = s;
+            need->len = ngx_sprintf(s, "%V:%V", &what, &resource) - s;
+        }
     }
 
     return 0;
