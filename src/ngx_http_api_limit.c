@@ -53,6 +53,8 @@ typedef struct {
     ngx_uint_t                   quota;       /* the rate's count ... */
     ngx_uint_t                   window;      /* ... per this many seconds */
     ngx_uint_t                   fail;
+    ngx_str_t                    interval_text;
+    ngx_str_t                    policy;      /* "name";q=..;w=.. */
     ngx_shm_zone_t              *shm_zone;
     ngx_http_api_limit_shctx_t  *sh;
     ngx_slab_pool_t             *shpool;
@@ -63,6 +65,7 @@ typedef struct {
 typedef struct {
     ngx_shm_zone_t              *shm_zone;
     ngx_uint_t                   burst;
+    ngx_str_t                    burst_text;
     ngx_uint_t                   dry_run;
 } ngx_http_api_limit_t;
 
@@ -71,6 +74,8 @@ static ngx_int_t ngx_http_api_limit_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static void ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
+static ngx_int_t ngx_http_api_limit_number(u_char **pp, u_char *last,
+    ngx_int_t *n);
 static void ngx_http_api_limit_failed(ngx_http_request_t *r,
     ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st,
     const char *why);
@@ -248,6 +253,22 @@ ngx_http_api_limit_req_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         zone->interval = 1;
     }
 
+    /* what each request sends and answers, formatted once */
+
+    zone->interval_text.data = ngx_pnalloc(cf->pool, NGX_INT_T_LEN);
+    zone->policy.data = ngx_pnalloc(cf->pool, name.len + 2 * NGX_INT_T_LEN
+                                              + sizeof("\"\";q=;w="));
+    if (zone->interval_text.data == NULL || zone->policy.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    zone->interval_text.len = ngx_sprintf(zone->interval_text.data, "%ui",
+                                          zone->interval)
+                              - zone->interval_text.data;
+    zone->policy.len = ngx_sprintf(zone->policy.data, "\"%V\";q=%ui;w=%ui",
+                                   &name, zone->quota, zone->window)
+                       - zone->policy.data;
+
     shm_zone->init = ngx_http_api_limit_init_zone;
     shm_zone->data = zone;
 
@@ -357,6 +378,14 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     limit->shm_zone = shm_zone;
     limit->burst = burst;
     limit->dry_run = dry_run;
+
+    limit->burst_text.data = ngx_pnalloc(cf->pool, NGX_INT_T_LEN);
+    if (limit->burst_text.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    limit->burst_text.len = ngx_sprintf(limit->burst_text.data, "%i", burst)
+                            - limit->burst_text.data;
 
     return NGX_CONF_OK;
 }
@@ -468,7 +497,7 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     u_char                      *p;
     size_t                      *argvlen;
     ngx_int_t                    rc;
-    ngx_str_t                    key, part;
+    ngx_str_t                    key;
     ngx_uint_t                   i, n;
     const char                 **argv;
     ngx_http_api_limit_t        *limits;
@@ -529,7 +558,11 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
         argv[3 + nkeys] = (const char *) p;
 
-        p = ngx_sprintf(p, "%Vrl:%V:%V", &amcf->prefix, &zone->name, &key);
+        p = ngx_cpymem(p, amcf->prefix.data, amcf->prefix.len);
+        p = ngx_cpymem(p, "rl:", 3);
+        p = ngx_cpymem(p, zone->name.data, zone->name.len);
+        *p++ = ':';
+        p = ngx_cpymem(p, key.data, key.len);
         argvlen[3 + nkeys] = p - (u_char *) argv[3 + nkeys];
 
         nkeys++;
@@ -549,20 +582,11 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
         zone = limits[i].shm_zone->data;
 
-        p = ngx_pnalloc(r->pool, 2 * NGX_INT_T_LEN);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+        argv[3 + argc] = (const char *) zone->interval_text.data;
+        argvlen[3 + argc++] = zone->interval_text.len;
 
-        part.data = p;
-        part.len = ngx_sprintf(p, "%ui", zone->interval) - p;
-        argv[3 + argc] = (const char *) part.data;
-        argvlen[3 + argc++] = part.len;
-
-        part.data += part.len;
-        part.len = ngx_sprintf(part.data, "%ui", limits[i].burst) - part.data;
-        argv[3 + argc] = (const char *) part.data;
-        argvlen[3 + argc++] = part.len;
+        argv[3 + argc] = (const char *) limits[i].burst_text.data;
+        argvlen[3 + argc++] = limits[i].burst_text.len;
 
         argv[3 + argc] = limits[i].dry_run ? "1" : "0";
         argvlen[3 + argc++] = 1;
@@ -588,8 +612,9 @@ ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_api_loc_conf_t *alcf = data;
 
+    u_char                      *p, *last;
+    ngx_int_t                    n, v[4];
     ngx_uint_t                   i, k;
-    redisReply                 **e;
     ngx_http_api_ctx_t          *ctx;
     ngx_http_api_policy_t       *st;
     ngx_http_api_limit_state_t  *ls;
@@ -612,35 +637,21 @@ ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
         goto done;
     }
 
-    /* {refused, then per limit with a key: remaining, reset, retry, over} */
+    /* "refused" then per limit with a key: "remaining reset retry over" */
 
-    k = 0;
-
-    for (i = 0; i < st->nlimits; i++) {
-        if (st->limits[i].key.len) {
-            k++;
-        }
-    }
-
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 + 4 * k) {
+    if (reply->type != REDIS_REPLY_STRING) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "api limit: unexpected script reply");
         ngx_http_api_limit_failed(r, alcf, st, "unexpected reply");
         goto done;
     }
 
-    e = reply->element;
+    p = (u_char *) reply->str;
+    last = p + reply->len;
 
-    for (i = 0; i < reply->elements; i++) {
-        if (e[i]->type != REDIS_REPLY_INTEGER) {
-            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                          "api limit: unexpected script reply");
-            ngx_http_api_limit_failed(r, alcf, st, "unexpected reply");
-            goto done;
-        }
+    if (ngx_http_api_limit_number(&p, last, &n) != NGX_OK) {
+        goto bad;
     }
-
-    k = 1;
 
     for (i = 0; i < st->nlimits; i++) {
         ls = &st->limits[i];
@@ -649,11 +660,20 @@ ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
             continue;
         }
 
-        ls->remaining = e[k]->integer;
-        ls->reset = (e[k + 1]->integer + 999999) / 1000000;
-        ls->retry = (e[k + 2]->integer + 999999) / 1000000;
-        ls->over = e[k + 3]->integer ? 1 : 0;
-        k += 4;
+        for (k = 0; k < 4; k++) {
+            if (ngx_http_api_limit_number(&p, last, &v[k]) != NGX_OK) {
+                goto bad;
+            }
+        }
+
+        ls->remaining = v[0];
+        ls->reset = (v[1] + 999999) / 1000000;
+        ls->retry = (v[2] + 999999) / 1000000;
+        ls->over = v[3] ? 1 : 0;
+    }
+
+    if (p != last) {
+        goto bad;
     }
 
     ngx_http_api_limit_decide(r, alcf, st);
@@ -662,6 +682,41 @@ done:
 
     st->limit_done = 1;
     ngx_http_api_access_resume(r);
+    return;
+
+bad:
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "api limit: unexpected script reply \"%*s\"",
+                  (size_t) reply->len, reply->str);
+    ngx_http_api_limit_failed(r, alcf, st, "unexpected reply");
+    goto done;
+}
+
+
+/* The next of the script's space-separated integers. */
+
+static ngx_int_t
+ngx_http_api_limit_number(u_char **pp, u_char *last, ngx_int_t *n)
+{
+    u_char  *p, *start;
+
+    p = *pp;
+
+    if (p < last && *p == ' ') {
+        p++;
+    }
+
+    start = p;
+
+    while (p < last && *p != ' ') {
+        p++;
+    }
+
+    *n = ngx_atoi(start, p - start);
+    *pp = p;
+
+    return *n == NGX_ERROR ? NGX_ERROR : NGX_OK;
 }
 
 
@@ -921,7 +976,7 @@ ngx_http_api_limit_headers(ngx_http_request_t *r,
 
     for (i = 0; i < st->nlimits; i++) {
         zone = limits[i].shm_zone->data;
-        len += zone->name.len + sizeof("\"\";q=;w=;r=;t=, ") + 4 * NGX_INT_T_LEN;
+        len += zone->policy.len + sizeof(";r=;t=, ") + 2 * NGX_INT_T_LEN;
     }
 
     policy = ngx_pnalloc(r->pool, len);
@@ -947,10 +1002,15 @@ ngx_http_api_limit_headers(ngx_http_request_t *r,
             sp = ngx_cpymem(sp, ", ", 2);
         }
 
-        pp = ngx_sprintf(pp, "\"%V\";q=%ui;w=%ui", &zone->name, zone->quota,
-                         zone->window);
-        sp = ngx_sprintf(sp, "\"%V\";r=%i;t=%ui", &zone->name,
-                         ls->remaining, ls->reset);
+        pp = ngx_cpymem(pp, zone->policy.data, zone->policy.len);
+
+        /* "name";r=4;t=1: the policy's first member, then the state */
+        sp = ngx_cpymem(sp, zone->policy.data, zone->name.len + 2);
+        sp = ngx_cpymem(sp, ";r=", 3);
+        sp = ngx_http_api_write_uint(sp, ls->remaining > 0 ? ls->remaining
+                                                           : 0);
+        sp = ngx_cpymem(sp, ";t=", 3);
+        sp = ngx_http_api_write_uint(sp, ls->reset);
     }
 
     if (pp == policy) {

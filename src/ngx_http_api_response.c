@@ -231,3 +231,19 @@ ngx_http_api_send_reply_problem(ngx_http_request_t *r, redisReply *reply)
                                      NGX_HTTP_API_E_INTERNAL,
                                      "Unexpected answer from Redis.");
 }
+
+
+u_char *
+ngx_http_api_write_uint(u_char *p, uint64_t n)
+{
+    u_char   tmp[NGX_INT64_LEN], *t;
+
+    t = tmp + NGX_INT64_LEN;
+
+    do {
+        *--t = (u_char) (n % 10 + '0');
+        n /= 10;
+    } while (n);
+
+    return ngx_cpymem(p, t, tmp + NGX_INT64_LEN - t);
+}

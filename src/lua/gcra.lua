@@ -5,8 +5,9 @@
 -- ARGV[3i-1]: burst, ARGV[3i]: "1" for a dry-run limit.
 -- A request is counted by every limit only when no enforced limit refuses
 -- it; a dry-run limit that would refuse does not count it either.
--- Returns {refused (index of the first enforced limit over, or 0),
---          then per limit: remaining, reset (us), retry (us), over (0/1)}.
+-- Returns, as one string of space-separated integers (one reply object for
+-- hiredis, not 4n + 1): refused (the index of the first enforced limit
+-- over, or 0), then per limit: remaining, reset (us), retry (us), over.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local out = {0}
@@ -51,4 +52,7 @@ else
         end
     end
 end
-return out
+for i = 1, #out do
+    out[i] = string.format('%.0f', out[i])
+end
+return table.concat(out, ' ')
