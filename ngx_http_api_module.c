@@ -11,6 +11,7 @@
 #include "ngx_http_api_health.h"
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
+#include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_store.h"
 
 
@@ -62,6 +63,13 @@ static ngx_http_api_num_bounds_t  ngx_http_api_depth_bounds = {
 
 static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
     1, 100000
+};
+
+static ngx_conf_enum_t  ngx_http_api_idempotency_modes[] = {
+    { ngx_string("off"), NGX_HTTP_API_IDEM_OFF },
+    { ngx_string("on"), NGX_HTTP_API_IDEM_ON },
+    { ngx_string("required"), NGX_HTTP_API_IDEM_REQUIRED },
+    { ngx_null_string, 0 }
 };
 
 
@@ -178,6 +186,27 @@ static ngx_command_t  ngx_http_api_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_api_loc_conf_t, limit_max),
       &ngx_http_api_limit_bounds },
+
+    { ngx_string("api_idempotency"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency),
+      &ngx_http_api_idempotency_modes },
+
+    { ngx_string("api_idempotency_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency_ttl),
+      NULL },
+
+    { ngx_string("api_idempotency_lock_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency_lock_ttl),
+      NULL },
 
       ngx_null_command
 };
@@ -331,6 +360,9 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->max_depth = NGX_CONF_UNSET_UINT;
     alcf->limit_max = NGX_CONF_UNSET_UINT;
     alcf->list_max_size = NGX_CONF_UNSET_SIZE;
+    alcf->idempotency = NGX_CONF_UNSET_UINT;
+    alcf->idempotency_ttl = NGX_CONF_UNSET_MSEC;
+    alcf->idempotency_lock_ttl = NGX_CONF_UNSET_MSEC;
 
     return alcf;
 }
@@ -351,6 +383,13 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               1024 * 1024);
 
     conf->limit_default = ngx_min(20, conf->limit_max);
+
+    ngx_conf_merge_uint_value(conf->idempotency, prev->idempotency,
+                              NGX_HTTP_API_IDEM_OFF);
+    ngx_conf_merge_msec_value(conf->idempotency_ttl, prev->idempotency_ttl,
+                              24 * 60 * 60 * 1000);
+    ngx_conf_merge_msec_value(conf->idempotency_lock_ttl,
+                              prev->idempotency_lock_ttl, 60 * 1000);
 
     /* an "if" block inside an api location serves that location's API */
     if (conf->api_loc == NULL) {

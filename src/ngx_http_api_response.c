@@ -125,6 +125,33 @@ ngx_http_api_send_redis_problem(ngx_http_request_t *r, ngx_int_t status)
 }
 
 
+/*
+ * Redis answered something the module never asks for: a bug, a bad
+ * script, or a Redis error (out of memory, a read-only replica).
+ */
+
+ngx_int_t
+ngx_http_api_reply_error(ngx_http_request_t *r, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "api: Redis error: %*s", (size_t) reply->len,
+                      reply->str);
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         NGX_HTTP_API_E_REDIS_ERROR,
+                                         "Redis could not run the command.");
+    }
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "api: unexpected Redis reply of type %d", reply->type);
+
+    return ngx_http_api_send_problem(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     NGX_HTTP_API_E_INTERNAL,
+                                     "Unexpected answer from Redis.");
+}
+
+
 ngx_int_t
 ngx_http_api_set_header(ngx_http_request_t *r, const char *name,
     const char *value)

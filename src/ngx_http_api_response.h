@@ -8,6 +8,8 @@
 #define _NGX_HTTP_API_RESPONSE_H_INCLUDED_
 
 
+#include <hiredis/hiredis.h>
+
 #include "ngx_http_api.h"
 
 
@@ -33,6 +35,9 @@ ngx_int_t ngx_http_api_discard_body(ngx_http_request_t *r);
 /* The problem for a status the Redis engine reported (503, 504, 500). */
 ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,
     ngx_int_t status);
+
+/* The problem for a reply the caller did not expect (logged). */
+ngx_int_t ngx_http_api_reply_error(ngx_http_request_t *r, redisReply *reply);
 
 /*
  * Adds a response header; name and value must outlive the request
