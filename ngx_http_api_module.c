@@ -11,6 +11,7 @@
 #include "ngx_http_api_health.h"
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
+#include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_store.h"
 #include "ngx_http_api_access.h"
 #include "ngx_http_api_keys.h"
@@ -82,6 +83,13 @@ static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
 
 static ngx_http_api_num_bounds_t  ngx_http_api_key_cache_bounds = {
     1, 1000000
+};
+
+static ngx_conf_enum_t  ngx_http_api_idempotency_modes[] = {
+    { ngx_string("off"), NGX_HTTP_API_IDEM_OFF },
+    { ngx_string("on"), NGX_HTTP_API_IDEM_ON },
+    { ngx_string("required"), NGX_HTTP_API_IDEM_REQUIRED },
+    { ngx_null_string, 0 }
 };
 
 
@@ -262,6 +270,27 @@ static ngx_command_t  ngx_http_api_commands[] = {
       offsetof(ngx_http_api_loc_conf_t, limit_headers),
       NULL },
 
+    { ngx_string("api_idempotency"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency),
+      &ngx_http_api_idempotency_modes },
+
+    { ngx_string("api_idempotency_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency_ttl),
+      NULL },
+
+    { ngx_string("api_idempotency_lock_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, idempotency_lock_ttl),
+      NULL },
+
       ngx_null_command
 };
 
@@ -425,6 +454,9 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->limits = NGX_CONF_UNSET_PTR;
     alcf->limit_headers = NGX_CONF_UNSET;
     alcf->keys = NGX_CONF_UNSET;
+    alcf->idempotency = NGX_CONF_UNSET_UINT;
+    alcf->idempotency_ttl = NGX_CONF_UNSET_MSEC;
+    alcf->idempotency_lock_ttl = NGX_CONF_UNSET_MSEC;
 
     return alcf;
 }
@@ -452,6 +484,12 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->limits, prev->limits, NULL);
     ngx_conf_merge_value(conf->limit_headers, prev->limit_headers, 1);
     ngx_conf_merge_value(conf->keys, prev->keys, 0);
+    ngx_conf_merge_uint_value(conf->idempotency, prev->idempotency,
+                              NGX_HTTP_API_IDEM_OFF);
+    ngx_conf_merge_msec_value(conf->idempotency_ttl, prev->idempotency_ttl,
+                              24 * 60 * 60 * 1000);
+    ngx_conf_merge_msec_value(conf->idempotency_lock_ttl,
+                              prev->idempotency_lock_ttl, 60 * 1000);
 
     /* an "if" block inside an api location serves that location's API */
     if (conf->api_loc == NULL) {

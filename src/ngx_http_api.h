@@ -52,7 +52,7 @@ typedef struct {
     ngx_str_t                    prefix;
 
     ngx_array_t                  scripts;     /* ngx_http_api_script_t * */
-    ngx_http_api_script_t       *store[5];    /* NGX_HTTP_API_SCRIPT_* */
+    ngx_http_api_script_t       *store[6];    /* NGX_HTTP_API_SCRIPT_* */
     ngx_array_t                  apis;        /* ngx_http_api_loc_conf_t * */
 
     /* where the first location that needs Redis was configured */
@@ -106,6 +106,11 @@ typedef struct ngx_http_api_loc_conf_s {
 
     /* the conf of the location with "api", also seen from its "if" blocks */
     struct ngx_http_api_loc_conf_s  *api_loc;
+
+    /* api_idempotency */
+    ngx_uint_t                   idempotency;  /* NGX_HTTP_API_IDEM_* */
+    ngx_msec_t                   idempotency_ttl;
+    ngx_msec_t                   idempotency_lock_ttl;
 } ngx_http_api_loc_conf_t;
 
 

@@ -10,6 +10,7 @@
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_body.h"
 #include "ngx_http_api_id.h"
+#include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_json.h"
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
@@ -47,6 +48,7 @@ typedef struct {
     u_char                       now[NGX_INT64_LEN];
     ngx_str_t                    now_str;
     ngx_uint_t                   limit;
+    ngx_http_api_idem_t         *idem;      /* with an Idempotency-Key */
 } ngx_http_api_op_t;
 
 
@@ -62,6 +64,7 @@ static ngx_int_t ngx_http_api_delete(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx);
 static ngx_int_t ngx_http_api_read_body(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx);
+static ngx_int_t ngx_http_api_body_start(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_body_done(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_write(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx);
@@ -77,6 +80,8 @@ static ngx_int_t ngx_http_api_media_type(ngx_http_request_t *r,
     ngx_uint_t patch);
 static ngx_int_t ngx_http_api_etags(ngx_http_request_t *r,
     ngx_table_elt_t *h, ngx_uint_t weak, ngx_str_t *list);
+static ngx_int_t ngx_http_api_replay(ngx_http_request_t *r,
+    ngx_http_api_op_t *ctx, redisReply *reply);
 static ngx_int_t ngx_http_api_send_doc(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx, ngx_uint_t status, u_char *doc, size_t len,
     ngx_str_t *rev, ngx_uint_t location);
@@ -578,13 +583,16 @@ ngx_http_api_delete(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 
 
 /*
- * POST, PUT, PATCH: check the media type, then read the body into memory
+ * POST, PUT, PATCH: check the media type, take the Idempotency-Key's
+ * lock (POST, PATCH), then read the body into memory
  * (ngx_http_api_body.c); ngx_http_api_body_done() goes on from there.
  */
 
 static ngx_int_t
 ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
+    ngx_int_t  rc;
+
     if (r != r->main) {
         /* a subrequest shares its parent's body: it only reads here */
         return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
@@ -602,10 +610,33 @@ ngx_http_api_read_body(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
                    : "Send application/json.");
     }
 
-    ctx->req->body.max = ctx->alcf->max_body;
-    ctx->req->body.done = ngx_http_api_body_done;
+    if (ctx->op != NGX_HTTP_API_OP_PUT) {
+        rc = ngx_http_api_idem_lock(r, &ctx->index, ngx_http_api_body_start,
+                                    &ctx->idem);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
-    return ngx_http_api_body_read(r, &ctx->req->body,
+    return ngx_http_api_body_start(r);
+}
+
+
+/* Also the Idempotency-Key lock's continuation, from its reply. */
+
+static ngx_int_t
+ngx_http_api_body_start(ngx_http_request_t *r)
+{
+    ngx_http_api_op_t   *ctx;
+    ngx_http_api_ctx_t  *req;
+
+    req = ngx_http_get_module_ctx(r, ngx_http_api_module);
+    ctx = req->op;
+
+    req->body.max = ctx->alcf->max_body;
+    req->body.done = ngx_http_api_body_done;
+
+    return ngx_http_api_body_read(r, &req->body,
                                   ctx->alcf->clcf->client_body_buffer_size);
 }
 
@@ -626,7 +657,7 @@ ngx_http_api_body_done(ngx_http_request_t *r)
     req = ngx_http_get_module_ctx(r, ngx_http_api_module);
     ctx = req->op;
 
-    rc = ngx_http_api_json_parse(r->pool, ctx->req->body.data, ctx->req->body.len,
+    rc = ngx_http_api_json_parse(r->pool, req->body.data, req->body.len,
                                  ctx->alcf->max_depth, &json);
 
     if (rc == NGX_ERROR) {
@@ -697,6 +728,7 @@ ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 {
     int                     argc, nkeys;
     ngx_int_t               rc;
+    ngx_str_t               body;
     ngx_time_t             *tp;
     const char            **argv;
     size_t                 *argvlen;
@@ -718,8 +750,9 @@ ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
     ctx->now_str.len = ngx_sprintf(ctx->now, "%T%03M", tp->sec, tp->msec)
                        - ctx->now;
 
-    argv = ngx_palloc(r->pool, 8 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 8 * sizeof(size_t));
+    /* 8 for PUT; an Idempotency-Key adds 5 to POST (6) and PATCH (7) */
+    argv = ngx_palloc(r->pool, 12 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 12 * sizeof(size_t));
     if (argv == NULL || argvlen == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -777,6 +810,18 @@ ngx_http_api_write(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 
 #undef ngx_http_api_arg
 
+    if (ctx->idem != NULL) {
+        body.data = ctx->req->body.data;
+        body.len = ctx->req->body.len;
+
+        if (ngx_http_api_idem_args(r, ctx->idem, &body, &nkeys, &argc, argv,
+                                   argvlen)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     rc = ngx_http_api_redis_eval(r, ngx_http_api_write_reply, ctx, script,
                                  nkeys, argc, argv, argvlen);
     if (rc == NGX_OK) {
@@ -815,6 +860,11 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     }
 
     code = reply->element[0];
+
+    if (ctx->idem != NULL) {
+        /* the script ran: it released the lock, whatever it answered */
+        ctx->idem->locked = 0;
+    }
 
     switch (code->integer) {
 
@@ -865,11 +915,82 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
                    "The patched document would exceed the size limit.");
         break;
 
+    case NGX_HTTP_API_IDEM_REPLAY:
+        rc = ngx_http_api_replay(r, ctx, reply);
+        break;
+
+    case NGX_HTTP_API_IDEM_REUSED:
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_API_IDEM_REUSED,
+                   "idempotency_key_reused",
+                   "This Idempotency-Key was used for a different request "
+                   "(method, path, preconditions or body).");
+        break;
+
     default:
         rc = ngx_http_api_send_reply_problem(r, reply);
     }
 
     ngx_http_finalize_request(r, rc);
+}
+
+
+/*
+ * The response recorded under the request's Idempotency-Key, rebuilt:
+ * {0, status, revision, id, document}.  A POST's record has no document
+ * (the body, the same as the first request's, gives it), a PATCH's no id
+ * (the URL gives it).
+ */
+
+static ngx_int_t
+ngx_http_api_replay(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
+    redisReply *reply)
+{
+    ngx_str_t     rev, doc;
+    ngx_uint_t    status;
+    redisReply  **e;
+
+    e = reply->element;
+
+    if (reply->elements != 5
+        || e[1]->type != REDIS_REPLY_INTEGER
+        || (e[1]->integer != NGX_HTTP_OK
+            && e[1]->integer != NGX_HTTP_CREATED)
+        || e[2]->type != REDIS_REPLY_STRING)
+    {
+        return ngx_http_api_send_reply_problem(r, reply);
+    }
+
+    status = (ngx_uint_t) e[1]->integer;
+
+    rev.data = (u_char *) e[2]->str;
+    rev.len = e[2]->len;
+
+    if (e[3]->type == REDIS_REPLY_STRING) {
+        ctx->id.data = ngx_pnalloc(r->pool, e[3]->len);
+        if (ctx->id.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(ctx->id.data, e[3]->str, e[3]->len);
+        ctx->id.len = e[3]->len;
+    }
+
+    doc = ctx->doc;
+
+    if (e[4]->type == REDIS_REPLY_STRING) {
+        doc.data = (u_char *) e[4]->str;
+        doc.len = e[4]->len;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "api idempotency: replay %ui, revision %V", status, &rev);
+
+    if (ngx_http_api_set_header(r, "Idempotent-Replayed", "true") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_doc(r, ctx, status, doc.data, doc.len, &rev,
+                                 status == NGX_HTTP_CREATED);
 }
 
 

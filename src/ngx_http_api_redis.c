@@ -121,6 +121,8 @@ static void ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep,
     void *privdata);
 static void ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep,
     void *privdata);
+static void ngx_http_api_redis_detached_cb(redisAsyncContext *ac,
+    void *rep, void *privdata);
 static void ngx_http_api_redis_detach(void *data);
 
 static void ngx_http_api_redis_read_handler(ngx_event_t *ev);
@@ -728,6 +730,75 @@ ngx_http_api_redis_eval(ngx_http_request_t *r,
 
     return ngx_http_api_redis_submit(r, handler, data, script, argc + 3, av,
                                      avl);
+}
+
+
+/*
+ * A command that belongs to no request (e.g. a lock release from a pool
+ * cleanup): hiredis copies argv before this returns, and the reply is
+ * only logged if it is an error.  NGX_DECLINED: no connection could take
+ * it (the worker is exiting, or Redis is down); nothing was sent.
+ */
+
+ngx_int_t
+ngx_http_api_redis_send_detached(ngx_http_api_main_conf_t *amcf, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    ngx_http_api_redis_t       *engine;
+    ngx_http_api_redis_conn_t  *conn;
+
+    engine = amcf->redis;
+
+    if (engine == NULL || engine->exiting) {
+        return NGX_DECLINED;
+    }
+
+    conn = ngx_http_api_redis_pick(engine);
+
+    if (conn == NULL
+        || redisAsyncCommandArgv(conn->ac, ngx_http_api_redis_detached_cb,
+                                 conn, argc, argv, argvlen)
+           != REDIS_OK)
+    {
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, engine->log, 0,
+                       "api redis: detached \"%*s\" not sent",
+                       argvlen[0], argv[0]);
+        return NGX_DECLINED;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, engine->log, 0,
+                   "api redis #%ui send detached \"%*s\"", conn->index,
+                   argvlen[0], argv[0]);
+
+    return NGX_OK;
+}
+
+
+/* The reply to a detached command: NULL when the context is freed. */
+
+static void
+ngx_http_api_redis_detached_cb(redisAsyncContext *ac, void *rep,
+    void *privdata)
+{
+    redisReply                 *reply = rep;
+    ngx_http_api_redis_conn_t  *conn = privdata;
+
+    if (reply == NULL) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                       "api redis #%ui detached command lost", conn->index);
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, conn->engine->log, 0,
+                      "api redis #%ui: detached command failed: %*s",
+                      conn->index, (size_t) reply->len, reply->str);
+        return;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
+                   "api redis #%ui detached reply, type:%d", conn->index,
+                   reply->type);
 }
 
 

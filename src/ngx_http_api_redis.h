@@ -48,6 +48,15 @@ ngx_int_t ngx_http_api_redis_eval(ngx_http_request_t *r,
     ngx_http_api_script_t *script, int nkeys, int argc, const char **argv,
     const size_t *argvlen);
 
+/*
+ * One command on behalf of no request (a request cleanup may call it):
+ * argv is copied before it returns; an error reply is logged, nothing
+ * else is done with the reply.  NGX_OK: queued; NGX_DECLINED: no
+ * connection could take it, nothing was sent.
+ */
+ngx_int_t ngx_http_api_redis_send_detached(ngx_http_api_main_conf_t *amcf,
+    int argc, const char **argv, const size_t *argvlen);
+
 ngx_int_t ngx_http_api_redis_add_script(ngx_conf_t *cf,
     ngx_http_api_main_conf_t *amcf, ngx_str_t *name, ngx_str_t *source,
     ngx_http_api_script_t **script);

@@ -16,39 +16,46 @@
 #include <ngx_http_api_lua.h>
 
 
+#define NGX_HTTP_API_STORE_PARTS  4
+
+
 typedef struct {
     const char      *name;
-    const char      *parts[3];
+    const char      *parts[NGX_HTTP_API_STORE_PARTS];
 } ngx_http_api_store_script_t;
 
 
 static ngx_http_api_store_script_t  ngx_http_api_store_scripts[] = {
-    { "create", { ngx_http_api_lua_create, NULL, NULL } },
+    { "create", { ngx_http_api_lua_idempotency, ngx_http_api_lua_create,
+                  NULL } },
     { "put", { ngx_http_api_lua_common, ngx_http_api_lua_put, NULL } },
     { "patch", { ngx_http_api_lua_common, ngx_http_api_lua_merge,
-                 ngx_http_api_lua_patch } },
+                 ngx_http_api_lua_idempotency, ngx_http_api_lua_patch } },
     { "delete", { ngx_http_api_lua_common, ngx_http_api_lua_delete, NULL } },
-    { "list", { ngx_http_api_lua_list, NULL, NULL } }
+    { "list", { ngx_http_api_lua_list, NULL } },
+    { "unlock", { ngx_http_api_lua_unlock, NULL } }
 };
 
 
 ngx_int_t
 ngx_http_api_store_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
 {
-    u_char      *p;
-    size_t       len;
-    ngx_str_t    name, source;
-    ngx_uint_t   i, j;
+    u_char       *p;
+    size_t        len;
+    ngx_str_t     name, source;
+    ngx_uint_t    i, j;
+    const char  **parts;
 
     if (amcf->store[0] != NULL) {
         return NGX_OK;
     }
 
     for (i = 0; i < NGX_HTTP_API_SCRIPT_N; i++) {
+        parts = ngx_http_api_store_scripts[i].parts;
 
         len = 0;
-        for (j = 0; j < 3 && ngx_http_api_store_scripts[i].parts[j]; j++) {
-            len += ngx_strlen(ngx_http_api_store_scripts[i].parts[j]);
+        for (j = 0; j < NGX_HTTP_API_STORE_PARTS && parts[j]; j++) {
+            len += ngx_strlen(parts[j]);
         }
 
         source.data = ngx_pnalloc(cf->pool, len);
@@ -57,9 +64,8 @@ ngx_http_api_store_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
         }
 
         p = source.data;
-        for (j = 0; j < 3 && ngx_http_api_store_scripts[i].parts[j]; j++) {
-            p = ngx_cpymem(p, ngx_http_api_store_scripts[i].parts[j],
-                           ngx_strlen(ngx_http_api_store_scripts[i].parts[j]));
+        for (j = 0; j < NGX_HTTP_API_STORE_PARTS && parts[j]; j++) {
+            p = ngx_cpymem(p, parts[j], ngx_strlen(parts[j]));
         }
 
         source.len = len;

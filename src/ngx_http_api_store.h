@@ -16,7 +16,8 @@
 #define NGX_HTTP_API_SCRIPT_PATCH    2
 #define NGX_HTTP_API_SCRIPT_DELETE   3
 #define NGX_HTTP_API_SCRIPT_LIST     4
-#define NGX_HTTP_API_SCRIPT_N        5
+#define NGX_HTTP_API_SCRIPT_UNLOCK   5
+#define NGX_HTTP_API_SCRIPT_N        6
 
 
 /* Registers the store's scripts once per http block. */

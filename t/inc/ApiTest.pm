@@ -33,8 +33,8 @@ our @EXPORT = qw(
     redis redis_start redis_stop redis_kill redis_pause redis_resume
     redis_pid redis_clients http_get http_burst nginx_master_pid
     worker_pids later error_log_like wait_until
-    redis_dump seed_doc http_request http_many before_each_block
-    second_nginx second_nginx_stop
+    redis_dump seed_doc http_request http_many http_start http_finish
+    before_each_block second_nginx second_nginx_stop
     $RedisPort $RedisDir $RedisSocket
 );
 
@@ -261,12 +261,34 @@ sub _parse_response {
 #              headers => ['Content-Type: application/json'])
 sub http_request {
     my ($method, $path, %opt) = @_;
+    return http_finish(http_start($method, $path, %opt,
+                                  partial => length($opt{body} // '')));
+}
+
+# A request whose body stops after $opt{partial} bytes, on its own
+# connection; http_finish($h) sends the rest (unless $opt{close}: then it
+# closes the connection at once) and returns what http_request returns.
+sub http_start {
+    my ($method, $path, %opt) = @_;
     my $sock = IO::Socket::INET->new(
         PeerAddr => '127.0.0.1',
         PeerPort => $opt{port} || _server_port(),
         Timeout  => $opt{timeout} || 10,
     ) or die "cannot connect to nginx: $!\n";
-    print $sock _raw_request($method, $path, %opt);
+    my $raw = _raw_request($method, $path, %opt);
+    my $cut = length($raw) - length($opt{body} // '') + ($opt{partial} || 0);
+    print $sock substr($raw, 0, $cut);
+    return { sock => $sock, rest => substr($raw, $cut) };
+}
+
+sub http_finish {
+    my ($h, %opt) = @_;
+    my $sock = $h->{sock};
+    if ($opt{close}) {
+        close $sock;
+        return _parse_response('');
+    }
+    print $sock $h->{rest};
     my $raw = do { local $/; <$sock> };
     close $sock;
     return _parse_response($raw);
