@@ -11,7 +11,7 @@ use Time::HiRes qw(sleep);
 repeat_each(1);
 worker_connections(1024);
 
-plan tests => repeat_each() * 256;
+plan tests => repeat_each() * 266;
 
 our $HttpConfig = <<'_EOC_';
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
@@ -493,7 +493,43 @@ is(scalar(records()), 2, 'two records');
 
 
 
-=== TEST 14: api_idempotency off (the default): the header is ignored
+=== TEST 14: keys are scoped by API key name: one key, two clients, one record
+--- http_config eval: $::HttpConfig
+--- config eval
+"    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Real-IP;\n"
+. ::api_location('api_idempotency on;', 'api_key on;')
+--- api_setup
+use Digest::SHA qw(sha256_hex);
+for my $k (['ak_one', 'one'], ['ak_two', 'two']) {
+    redis('HSET', 'api:key:' . sha256_hex($k->[0]), 'name', $k->[1],
+          'scopes', 'read write', 'created', 0, 'expires', 0);
+}
+--- request
+GET /v1/items
+--- more_headers
+Authorization: Bearer ak_one
+--- api_check
+my $a1 = post('{"a":1}', 'Idempotency-Key: k', 'X-Real-IP: 192.0.2.1',
+              'Authorization: Bearer ak_one');
+my $a2 = post('{"a":1}', 'Idempotency-Key: k', 'X-Real-IP: 192.0.2.2',
+              'Authorization: Bearer ak_one');
+is("$a1->{status} $a2->{status}", '201 201', 'created, then replayed');
+is($a2->{headers}{'idempotent-replayed'}, 'true',
+   'the same key name from another address is the same scope');
+is($a2->{headers}{location}, $a1->{headers}{location}, 'one document');
+my $b1 = post('{"a":1}', 'Idempotency-Key: k', 'X-Real-IP: 192.0.2.1',
+              'Authorization: Bearer ak_two');
+is($b1->{status}, 201, 'another key name: its own scope');
+ok(!$b1->{headers}{'idempotent-replayed'}, 'not a replay');
+is(scalar(records()), 2, 'two records');
+--- response_body: {"items":[],"next_cursor":null}
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 15: api_idempotency off (the default): the header is ignored
 --- http_config eval: $::HttpConfig
 --- config eval: ::api_location()
 --- request
@@ -512,7 +548,7 @@ is(scalar(@{ redis('KEYS', '*idem*') }), 0, 'no record, no lock');
 
 
 
-=== TEST 15: GET, HEAD, PUT, DELETE, OPTIONS ignore the header, also where it is required
+=== TEST 16: GET, HEAD, PUT, DELETE, OPTIONS ignore the header, also where it is required
 --- http_config eval: $::HttpConfig
 --- config eval: ::api_location('api_idempotency required;')
 --- request eval
@@ -536,7 +572,7 @@ if ($req == 6) {
 
 
 
-=== TEST 16: Redis does not answer the write: 504, yet the write ran; the retry replays it
+=== TEST 17: Redis does not answer the write: 504, yet the write ran; the retry replays it
 --- http_config
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     api_redis_timeout 300ms;
@@ -566,7 +602,7 @@ is(scalar(docs()), 1, 'one document');
 
 
 
-=== TEST 17: Redis down at the lock step: 503 problem with Retry-After
+=== TEST 18: Redis down at the lock step: 503 problem with Retry-After
 --- http_config
     api_redis_server 127.0.0.1:1;
 --- config eval: $::Config
@@ -586,7 +622,7 @@ Retry-After: 1
 
 
 
-=== TEST 18: a client that leaves while the lock command is in flight: the key is free again within api_idempotency_lock_ttl
+=== TEST 19: a client that leaves while the lock command is in flight: the key is free again within api_idempotency_lock_ttl
 --- http_config eval: $::HttpConfig
 --- config eval
 ::api_location('api_idempotency on;', 'api_idempotency_lock_ttl 1s;')
@@ -613,7 +649,7 @@ is(scalar(docs()), 1, 'one document');
 
 
 
-=== TEST 19: Expect: 100-continue: the body is asked for once the lock is held
+=== TEST 20: Expect: 100-continue: the body is asked for once the lock is held
 --- http_config eval: $::HttpConfig
 --- config eval: $::Config
 --- request
@@ -636,7 +672,7 @@ is(http_finish($h)->{status}, 201, 'then the body: 201');
 
 
 
-=== TEST 20: configuration: an unknown api_idempotency mode fails start-up
+=== TEST 21: configuration: an unknown api_idempotency mode fails start-up
 --- http_config eval: $::HttpConfig
 --- config eval: ::api_location('api_idempotency sometimes;')
 --- must_die
@@ -646,7 +682,7 @@ qr{\[emerg\] .*\Qinvalid value "sometimes" in \E.*nginx\.conf:\d+}
 
 
 
-=== TEST 21: configuration: a zero api_idempotency_ttl fails start-up
+=== TEST 22: configuration: a zero api_idempotency_ttl fails start-up
 --- http_config eval: $::HttpConfig
 --- config eval
 ::api_location('api_idempotency on;', 'api_idempotency_ttl 0;')
@@ -657,7 +693,7 @@ qr{\[emerg\] .*\Qinvalid time "0" in "api_idempotency_ttl"\E}
 
 
 
-=== TEST 22: configuration: api_idempotency_lock_ttl must be a time
+=== TEST 23: configuration: api_idempotency_lock_ttl must be a time
 --- http_config eval: $::HttpConfig
 --- config eval
 ::api_location('api_idempotency on;', 'api_idempotency_lock_ttl soon;')
