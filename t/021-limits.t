@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep time);
 
 repeat_each(1);
 
-plan tests => repeat_each() * 66;
+plan tests => repeat_each() * 71;
 
 our $Json = JSON::PP->new->canonical;
 
@@ -357,3 +357,36 @@ second_nginx_stop();
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 10: a client that leaves while the limit is being decided is harmless
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_redis_timeout 5s;
+    api_limit_req_zone $http_x_client zone=per_client:1m rate=1r/m;
+--- config
+    location /app/ {
+        api_limit_req zone=per_client burst=5;
+        alias html/;
+    }
+--- user_files
+>>> ok.txt
+ok
+--- request
+GET /app/ok.txt
+--- api_check
+redis_pause();
+for (1 .. 5) {
+    my $h = http_start('GET', '/app/ok.txt', headers => ['X-Client: gone']);
+    http_finish($h, close => 1);
+}
+sleep 0.3;
+redis_resume();
+my $res = main::get('/app/ok.txt', 'gone');
+is($res->{status}, 200, 'the next request is served');
+ok(wait_until(2, sub { error_log_like(qr/reply will be dropped|request gone/) }),
+   'the late replies were dropped');
+--- no_error_log
+[alert]
+[error]
