@@ -920,7 +920,8 @@ ngx_http_api_redis_format(ngx_pool_t *pool, redisAsyncContext *ac,
         len += sizeof("$\r\n\r\n") - 1 + NGX_SIZE_T_LEN + argvlen[i];
     }
 
-    buf = ngx_pnalloc(pool, len);
+    /* hiredis peeks at the byte after the command name: NUL-terminate */
+    buf = ngx_pnalloc(pool, len + 1);
     if (buf == NULL) {
         return NGX_ERROR;
     }
@@ -940,6 +941,8 @@ ngx_http_api_redis_format(ngx_pool_t *pool, redisAsyncContext *ac,
         *p++ = '\r';
         *p++ = '\n';
     }
+
+    *p = '\0';
 
     if (redisAsyncFormattedCommand(ac, ngx_http_api_redis_reply_cb, cmd,
                                    (const char *) buf, p - buf)
