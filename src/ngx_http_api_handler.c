@@ -52,6 +52,8 @@ typedef struct {
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
+static void ngx_http_api_operation(ngx_http_request_t *r,
+    ngx_http_api_op_t *ctx, ngx_uint_t item);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
@@ -110,6 +112,8 @@ ngx_http_api_handler(ngx_http_request_t *r)
     if (ngx_http_api_route(r, ctx, &item, &rc) != NGX_OK) {
         return rc;
     }
+
+    ngx_http_api_operation(r, ctx, item);
 
     switch (r->method) {
 
@@ -234,6 +238,65 @@ ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
     }
 
     return NGX_OK;
+}
+
+
+/* $api_collection and $api_operation: what the request asks for. */
+
+static void
+ngx_http_api_operation(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
+    ngx_uint_t item)
+{
+    ngx_str_t  *op;
+
+    ctx->req->collection = ctx->collection;
+    op = &ctx->req->operation;
+
+    switch (r->method) {
+
+    case NGX_HTTP_GET:
+    case NGX_HTTP_HEAD:
+        if (item) {
+            ngx_str_set(op, "read");
+
+        } else {
+            ngx_str_set(op, "list");
+        }
+
+        break;
+
+    case NGX_HTTP_OPTIONS:
+        ngx_str_set(op, "options");
+        break;
+
+    case NGX_HTTP_POST:
+        if (!item) {
+            ngx_str_set(op, "create");
+        }
+
+        break;
+
+    case NGX_HTTP_PUT:
+        if (item) {
+            ngx_str_set(op, "replace");
+        }
+
+        break;
+
+    case NGX_HTTP_PATCH:
+        if (item) {
+            ngx_str_set(op, "update");
+        }
+
+        break;
+
+    case NGX_HTTP_DELETE:
+        if (item) {
+            ngx_str_set(op, "delete");
+        }
+
+        break;
+    }
 }
 
 
