@@ -100,7 +100,7 @@ my $took = time - $t0;
 my @l = api_log();
 is(scalar @l, 2, 'two lines');
 is($l[1]{op}, 'delete', 'delete');
-ok($l[1]{redis_ms} >= 290 && $l[1]{redis_ms} <= $took * 1000 + 1,
+ok($l[1]{redis_ms} >= 200 && $l[1]{redis_ms} <= $took * 1000 + 1,
    "the paused round trip: $l[1]{redis_ms} ms");
 --- error_code: 404
 --- no_error_log
@@ -124,7 +124,9 @@ http_request('PUT', '/v1/items/a', body => '{}', headers => $json);
 http_request('PATCH', '/v1/items/a', body => '{}', headers => $json);
 http_request('DELETE', '/v1/items/a');
 http_request('PUT', '/v1/items', body => '{}', headers => $json);
-my @l = api_log();
+# a 405 before the body is read closes lingering: the line comes after EOF
+my @l;
+wait_until(3, sub { @l = api_log(); @l == 7 });
 is(join(' ', map { $_->{op} } @l),
    'options list read replace update delete -', 'the operations');
 is($l[-1]{error}, 'method_not_allowed', 'a method the path has not');
