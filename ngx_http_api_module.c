@@ -19,6 +19,10 @@
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_digest.h"
+#include "ngx_http_api_metrics.h"
+#include "ngx_http_api_prometheus.h"
+#include "ngx_http_api_status.h"
+#include "ngx_http_api_variables.h"
 
 
 typedef struct {
@@ -166,8 +170,36 @@ static ngx_command_t  ngx_http_api_commands[] = {
       NULL },
 
     { ngx_string("api_health"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
       ngx_http_api_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_health_threshold"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_conf_set_msec,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_loc_conf_t, health_threshold),
+      NULL },
+
+    { ngx_string("api_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_metrics_location"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_metrics_location,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_status,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -296,7 +328,7 @@ static ngx_command_t  ngx_http_api_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_api_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_api_variables_add,            /* preconfiguration */
     ngx_http_api_postconfiguration,        /* postconfiguration */
 
     ngx_http_api_create_main_conf,         /* create main configuration */
@@ -443,9 +475,12 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
      *     alcf->collections = NULL;
      *     alcf->base = { 0, NULL };
      *     alcf->clcf = NULL;
+     *     alcf->metrics_name = { 0, NULL };
      */
 
     alcf->health = NGX_CONF_UNSET;
+    alcf->health_threshold = NGX_CONF_UNSET_MSEC;
+    alcf->metrics_index = NGX_CONF_UNSET_UINT;
     alcf->api = NGX_CONF_UNSET;
     alcf->max_depth = NGX_CONF_UNSET_UINT;
     alcf->limit_max = NGX_CONF_UNSET_UINT;
@@ -471,6 +506,9 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_core_loc_conf_t  *clcf;
 
     ngx_conf_merge_value(conf->health, prev->health, 0);
+    /* 0: PING has api_redis_timeout, as every command */
+    ngx_conf_merge_msec_value(conf->health_threshold, prev->health_threshold,
+                              0);
     ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
     ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
     ngx_conf_merge_size_value(conf->list_max_size, prev->list_max_size,
@@ -510,7 +548,7 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    return NGX_CONF_OK;
+    return ngx_http_api_metrics_merge(cf, prev, conf);
 }
 
 
@@ -527,7 +565,13 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
 
     amcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_api_module);
 
-    if (amcf == NULL || amcf->server.len == 0) {
+    if (amcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_api_metrics_init_process(cycle, amcf);
+
+    if (amcf->server.len == 0) {
         return NGX_OK;
     }
 
@@ -553,6 +597,7 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
         ngx_http_api_redis_exit_process(amcf);
         ngx_http_api_keys_exit_process(amcf);
         ngx_http_api_digest_exit_process(amcf);
+        ngx_http_api_metrics_exit_process(amcf);
     }
 }
 
@@ -666,19 +711,35 @@ ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_api_loc_conf_t *alcf = conf;
 
+    ngx_str_t                 *value;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (alcf->health != NGX_CONF_UNSET) {
         return "is duplicate";
     }
 
-    alcf->health = 1;
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 1 || ngx_strcmp(value[1].data, "ready") == 0) {
+        alcf->health = NGX_HTTP_API_HEALTH_READY;
+
+        ngx_http_api_needs_redis(cf,
+            ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
+
+    } else if (ngx_strcmp(value[1].data, "live") == 0) {
+        alcf->health = NGX_HTTP_API_HEALTH_LIVE;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"api_health\": use "
+                           "\"ready\" or \"live\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_api_health_handler;
 
-    ngx_http_api_needs_redis(cf,
-        ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
+    ngx_http_api_metrics_mark(alcf);
 
     return NGX_CONF_OK;
 }
@@ -712,6 +773,8 @@ ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     alcf->base = clcf->name;
     alcf->clcf = clcf;
     clcf->handler = ngx_http_api_handler;
+
+    ngx_http_api_metrics_mark(alcf);
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
 
@@ -808,7 +871,8 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     core = ngx_http_core_module.ctx_index;
 
     if (ngx_http_api_limit_init(cf, amcf) != NGX_OK
-        || ngx_http_api_access_init(cf) != NGX_OK)
+        || ngx_http_api_access_init(cf) != NGX_OK
+        || ngx_http_api_metrics_postconfiguration(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -855,6 +919,8 @@ ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (rv != NGX_CONF_OK || !alcf->key) {
         return rv;
     }
+
+    ngx_http_api_metrics_mark(alcf);
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
 
@@ -916,6 +982,7 @@ ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     alcf->keys = 1;
     alcf->keys_base = clcf->name;
+    ngx_http_api_metrics_mark(alcf);
     clcf->handler = ngx_http_api_keyadmin_handler;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
@@ -945,6 +1012,7 @@ ngx_http_api_limit_req_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     rv = ngx_http_api_limit_req(cf, cmd, conf);
 
     if (rv == NGX_CONF_OK) {
+        ngx_http_api_metrics_mark(alcf);
         ngx_http_api_needs_redis(cf,
             ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
     }

@@ -22,6 +22,7 @@ typedef struct ngx_http_api_redis_s  ngx_http_api_redis_t;
 typedef struct ngx_http_api_ids_s    ngx_http_api_ids_t;
 typedef struct ngx_http_api_key_cache_s  ngx_http_api_key_cache_t;
 typedef struct ngx_http_api_digest_s     ngx_http_api_digest_t;
+typedef struct ngx_http_api_metrics_s  ngx_http_api_metrics_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -69,6 +70,8 @@ typedef struct {
     /* rate limits */
     ngx_array_t                  limit_zones;  /* ngx_http_api_limit_zone_t * */
     ngx_http_api_script_t       *gcra;
+    /* api_metrics, api_status: the shared counters, or NULL (metrics.c) */
+    ngx_http_api_metrics_t      *metrics;
 
     /* per worker: created in init_process, destroyed in exit_process */
     ngx_http_api_redis_t        *redis;
@@ -79,7 +82,12 @@ typedef struct {
 
 
 typedef struct ngx_http_api_loc_conf_s {
-    ngx_flag_t                   health;
+    ngx_flag_t                   health;      /* NGX_HTTP_API_HEALTH_* */
+    ngx_msec_t                   health_threshold;
+
+    /* api_metrics_location: the name counted under; "" is off (unset) */
+    ngx_str_t                    metrics_name;
+    ngx_uint_t                   metrics_index;  /* or NGX_CONF_UNSET_UINT */
 
     /* api: the resource API */
     ngx_flag_t                   api;
@@ -141,6 +149,11 @@ typedef struct {
     /* what the log variables and the metrics report */
     ngx_str_t                    key_name;
     ngx_int_t                    ratelimit_remaining;  /* -1: no limit */
+    ngx_str_t                    collection;
+    ngx_str_t                    operation;
+    ngx_str_t                    error_code;
+    ngx_uint_t                   redis_time;      /* microseconds */
+    ngx_uint_t                   redis_commands;  /* replies timed */
 } ngx_http_api_ctx_t;
 
 

@@ -12,6 +12,7 @@
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_json.h"
+#include "ngx_http_api_metrics.h"
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
@@ -54,6 +55,8 @@ typedef struct {
 
 static ngx_int_t ngx_http_api_route(ngx_http_request_t *r,
     ngx_http_api_op_t *ctx, ngx_uint_t *item, ngx_int_t *rc);
+static void ngx_http_api_operation(ngx_http_request_t *r,
+    ngx_http_api_op_t *ctx, ngx_uint_t item);
 static ngx_int_t ngx_http_api_not_allowed(ngx_http_request_t *r,
     ngx_uint_t item);
 static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
@@ -113,6 +116,8 @@ ngx_http_api_handler(ngx_http_request_t *r)
     if (ngx_http_api_route(r, ctx, &item, &rc) != NGX_OK) {
         return rc;
     }
+
+    ngx_http_api_operation(r, ctx, item);
 
     switch (r->method) {
 
@@ -237,6 +242,65 @@ ngx_http_api_route(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
     }
 
     return NGX_OK;
+}
+
+
+/* $api_collection and $api_operation: what the request asks for. */
+
+static void
+ngx_http_api_operation(ngx_http_request_t *r, ngx_http_api_op_t *ctx,
+    ngx_uint_t item)
+{
+    ngx_str_t  *op;
+
+    ctx->req->collection = ctx->collection;
+    op = &ctx->req->operation;
+
+    switch (r->method) {
+
+    case NGX_HTTP_GET:
+    case NGX_HTTP_HEAD:
+        if (item) {
+            ngx_str_set(op, "read");
+
+        } else {
+            ngx_str_set(op, "list");
+        }
+
+        break;
+
+    case NGX_HTTP_OPTIONS:
+        ngx_str_set(op, "options");
+        break;
+
+    case NGX_HTTP_POST:
+        if (!item) {
+            ngx_str_set(op, "create");
+        }
+
+        break;
+
+    case NGX_HTTP_PUT:
+        if (item) {
+            ngx_str_set(op, "replace");
+        }
+
+        break;
+
+    case NGX_HTTP_PATCH:
+        if (item) {
+            ngx_str_set(op, "update");
+        }
+
+        break;
+
+    case NGX_HTTP_DELETE:
+        if (item) {
+            ngx_str_set(op, "delete");
+        }
+
+        break;
+    }
 }
 
 
@@ -916,10 +980,12 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
         break;
 
     case NGX_HTTP_API_IDEM_REPLAY:
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_IDEM_REPLAYED);
         rc = ngx_http_api_replay(r, ctx, reply);
         break;
 
     case NGX_HTTP_API_IDEM_REUSED:
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_IDEM_MISMATCH);
         rc = ngx_http_api_send_problem(r, NGX_HTTP_API_IDEM_REUSED,
                    "idempotency_key_reused",
                    "This Idempotency-Key was used for a different request "

@@ -2,8 +2,10 @@
 /*
  * ngx_http_api_module: the api_health endpoint.
  *
- * GET runs a real PING through this worker's Redis engine and reports
- * the round trip; a Redis that is down or slow gives a problem response.
+ * Readiness (the default): GET runs a real PING through this worker's
+ * Redis engine and reports the round trip; a Redis that is down, or
+ * slower than api_health_threshold, gives a problem response.  Liveness
+ * ("api_health live"): the worker answers, Redis is not asked.
  */
 
 
@@ -12,6 +14,9 @@
 #include "ngx_http_api_health.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
+
+
+#define NGX_HTTP_API_HEALTH_ALIVE  "{\"status\":\"ok\"}"
 
 
 typedef struct {
@@ -27,24 +32,28 @@ ngx_int_t
 ngx_http_api_health_handler(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
+    ngx_http_api_loc_conf_t    *alcf;
     ngx_http_api_health_ctx_t  *ctx;
 
     static const char          *argv[] = { "PING" };
     static const size_t         argvlen[] = { 4 };
 
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        if (ngx_http_api_set_header(r, "Allow", "GET, HEAD") != NGX_OK) {
+    if (ngx_http_api_read_only(r, &rc) != NGX_OK) {
+        return rc;
+    }
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
+
+    if (alcf->health == NGX_HTTP_API_HEALTH_LIVE) {
+        if (ngx_http_api_set_header(r, "Cache-Control", "no-store")
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
-                                         NGX_HTTP_API_E_METHOD,
-                                         "Use GET or HEAD.");
-    }
-
-    rc = ngx_http_api_discard_body(r);
-    if (rc != NGX_OK) {
-        return rc;
+        return ngx_http_api_send_json(r, NGX_HTTP_OK,
+                                      (u_char *) NGX_HTTP_API_HEALTH_ALIVE,
+                                      sizeof(NGX_HTTP_API_HEALTH_ALIVE) - 1);
     }
 
     ctx = ngx_palloc(r->pool, sizeof(ngx_http_api_health_ctx_t));
@@ -70,10 +79,11 @@ ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_api_health_ctx_t *ctx = data;
 
-    u_char           *body, *p;
-    ngx_int_t         rc;
-    ngx_uint_t        us;
-    struct timespec   now;
+    u_char                   *body, *p;
+    ngx_int_t                 rc;
+    ngx_uint_t                us;
+    struct timespec           now;
+    ngx_http_api_loc_conf_t  *alcf;
 
     if (status != NGX_OK) {
         ngx_http_finalize_request(r,
@@ -97,6 +107,28 @@ ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
 
     us = (now.tv_sec - ctx->start.tv_sec) * 1000000
          + (now.tv_nsec - ctx->start.tv_nsec) / 1000;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
+
+    if (alcf->health_threshold && us > alcf->health_threshold * 1000) {
+        p = ngx_pnalloc(r->pool, 128);
+        if (p == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        *ngx_snprintf(p, 127, "Redis answered PING in %ui.%03ui ms, over "
+                      "the %M ms threshold.", us / 1000, us % 1000,
+                      alcf->health_threshold) = '\0';
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "api health: %s", p);
+
+        rc = ngx_http_api_send_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                       "redis_slow", (char *) p);
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
 
     body = ngx_pnalloc(r->pool, sizeof("{\"status\":\"ok\",\"redis\":"
                                        "{\"status\":\"up\",\"latency_ms\":"

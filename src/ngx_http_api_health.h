@@ -11,6 +11,11 @@
 #include "ngx_http_api.h"
 
 
+/* api_health [ready | live] */
+#define NGX_HTTP_API_HEALTH_READY  1
+#define NGX_HTTP_API_HEALTH_LIVE   2
+
+
 ngx_int_t ngx_http_api_health_handler(ngx_http_request_t *r);
 
 

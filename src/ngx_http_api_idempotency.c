@@ -14,6 +14,7 @@
 
 
 #include "ngx_http_api_idempotency.h"
+#include "ngx_http_api_metrics.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
 #include "ngx_http_api_store.h"
@@ -354,6 +355,8 @@ ngx_http_api_idem_lock_reply(ngx_http_request_t *r, void *data,
 
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "api idempotency: key in flight");
+
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_IDEM_CONFLICT);
 
         if (ngx_http_api_set_header(r, "Retry-After", "1") != NGX_OK) {
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);

@@ -14,6 +14,7 @@
 #include "ngx_http_api_keys.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_redis.h"
+#include "ngx_http_api_metrics.h"
 
 #include "ngx_http_api_lua.h"
 
@@ -188,12 +189,14 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
         st->key_done = 1;
 
         if (rc == NGX_DECLINED) {
+            ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_MISSING);
             ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
                                      "api_key_missing",
                                      "This resource needs an API key.");
             st->authenticate = NGX_HTTP_API_BEARER;
 
         } else {
+            ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_INVALID);
             ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
                                      "api_key_invalid",
                                      "The API key is not valid.");
@@ -247,6 +250,7 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     }
 
     st->key_done = 1;
+    ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_UNAVAILABLE);
     ngx_http_api_access_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
                              "api_key_unavailable",
                              "The API key cannot be checked now; try "
@@ -386,6 +390,7 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
                           (size_t) reply->len, reply->str);
         }
 
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_UNAVAILABLE);
         ngx_http_api_access_deny(st, status == NGX_HTTP_GATEWAY_TIME_OUT
                                      ? NGX_HTTP_GATEWAY_TIME_OUT
                                      : NGX_HTTP_SERVICE_UNAVAILABLE,
@@ -469,6 +474,7 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     ngx_http_api_ctx_t  *ctx;
 
     if (!e->found) {
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_INVALID);
         ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_invalid",
                                  "The API key is not valid.");
         st->authenticate = NGX_HTTP_API_BEARER_INVALID;
@@ -476,6 +482,7 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     }
 
     if (e->expires && e->expires <= ngx_time()) {
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_EXPIRED);
         ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_expired",
                                  "The API key has expired.");
         st->authenticate = NGX_HTTP_API_BEARER_INVALID;
@@ -492,8 +499,11 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     ctx->key_name.len = e->name.len;
 
     if (ngx_http_api_keys_scope(r, alcf, &e->scopes, &need)) {
+        ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_OK);
         return NGX_OK;
     }
+
+    ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_FORBIDDEN);
 
     ngx_http_api_access_deny(st, NGX_HTTP_FORBIDDEN, "insufficient_scope",
                              "The API key lacks the scope this request "

@@ -16,6 +16,7 @@
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
+#include "ngx_http_api_metrics.h"
 
 #include "ngx_http_api_lua.h"
 
@@ -85,7 +86,8 @@ static void ngx_http_api_limit_local(ngx_http_api_limit_zone_t *zone,
 static void ngx_http_api_limit_forget(ngx_http_api_limit_zone_t *zone,
     ngx_http_api_limit_node_t *lr);
 static void ngx_http_api_limit_decide(ngx_http_request_t *r,
-    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st);
+    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st,
+    ngx_uint_t counted);
 
 
 /*
@@ -676,7 +678,7 @@ ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
         goto bad;
     }
 
-    ngx_http_api_limit_decide(r, alcf, st);
+    ngx_http_api_limit_decide(r, alcf, st, 0);
 
 done:
 
@@ -758,6 +760,7 @@ ngx_http_api_limit_failed(ngx_http_request_t *r,
         switch (zone->fail) {
 
         case NGX_HTTP_API_LIMIT_FAIL_CLOSED:
+            ngx_http_api_metrics_count(r, NGX_HTTP_API_M_RL_FAILED_CLOSED);
             ngx_http_api_access_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
                                      "ratelimit_unavailable",
                                      "The rate limit cannot be checked "
@@ -767,25 +770,31 @@ ngx_http_api_limit_failed(ngx_http_request_t *r,
             break;
 
         case NGX_HTTP_API_LIMIT_FAIL_OPEN:
+            ngx_http_api_metrics_count(r, NGX_HTTP_API_M_RL_FAILED_OPEN);
             /* passes, and reports no figures it does not have */
             ls->key.len = 0;
             break;
 
         default: /* NGX_HTTP_API_LIMIT_FAIL_LOCAL */
+            ngx_http_api_metrics_count(r, NGX_HTTP_API_M_RL_LOCAL);
             ngx_http_api_limit_local(zone, &limits[i], ls,
                                      r->connection->log);
         }
     }
 
-    ngx_http_api_limit_decide(r, alcf, st);
+    ngx_http_api_limit_decide(r, alcf, st, 1);
 }
 
 
-/* Records the refusal (if any) and the remaining count for the logs. */
+/*
+ * Records the refusal (if any) and the remaining count for the logs, and
+ * counts each limit's decision (unless already counted as a failure).
+ */
 
 static void
 ngx_http_api_limit_decide(ngx_http_request_t *r,
-    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st)
+    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st,
+    ngx_uint_t counted)
 {
     ngx_int_t                    remaining;
     ngx_uint_t                   i;
@@ -807,6 +816,13 @@ ngx_http_api_limit_decide(ngx_http_request_t *r,
 
         if (remaining == -1 || ls->remaining < remaining) {
             remaining = ls->remaining;
+        }
+
+        if (!counted) {
+            ngx_http_api_metrics_count(r, !ls->over ? NGX_HTTP_API_M_RL_PASSED
+                                          : limits[i].dry_run
+                                            ? NGX_HTTP_API_M_RL_DRY_RUN
+                                            : NGX_HTTP_API_M_RL_REJECTED);
         }
 
         if (!ls->over) {

@@ -10,13 +10,17 @@
  */
 
 
+#include <time.h>
 #include <ngx_sha1.h>
 #include <hiredis/async.h>
 
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
+#include "ngx_http_api_metrics.h"
+#include "ngx_http_api_variables.h"
 
 
+/* the metrics' connection states are these, in this order */
 #define NGX_HTTP_API_REDIS_IDLE        0   /* no context, maybe backing off */
 #define NGX_HTTP_API_REDIS_CONNECTING  1   /* connect + handshake running */
 #define NGX_HTTP_API_REDIS_READY       2
@@ -50,6 +54,7 @@ typedef struct {
     ngx_http_api_redis_handler_pt    handler;
     void                            *data;
     ngx_msec_t                       sent;
+    ngx_uint_t                       started;   /* µs, for $api_redis_time */
     ngx_uint_t                       timed_out;
     ngx_http_api_script_t           *script;
     int                              argc;
@@ -137,6 +142,9 @@ static void ngx_http_api_redis_add_write(void *privdata);
 static void ngx_http_api_redis_del_write(void *privdata);
 static void ngx_http_api_redis_cleanup(void *privdata);
 static void ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn,
+    ngx_uint_t state);
+static ngx_uint_t ngx_http_api_redis_usec(void);
 
 
 /*
@@ -198,6 +206,9 @@ ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
         conn->flush.handler = ngx_http_api_redis_flush_handler;
         conn->flush.data = conn;
         conn->flush.log = cycle->log;
+
+        ngx_http_api_metrics_conn_state(amcf, NGX_HTTP_API_M_CONN_NONE,
+                                        NGX_HTTP_API_REDIS_IDLE);
     }
 
     amcf->redis = engine;
@@ -261,6 +272,7 @@ ngx_http_api_redis_exit_process(ngx_http_api_main_conf_t *amcf)
 static void
 ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
 {
+    ngx_uint_t                  level;
     ngx_connection_t           *c;
     redisAsyncContext          *ac;
     ngx_http_api_redis_t       *engine;
@@ -290,7 +302,9 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
     }
 
     if (ac->err) {
-        ngx_log_error(ngx_http_api_redis_failed(conn), engine->log, 0,
+        /* ngx_log_error() evaluates its level twice */
+        level = ngx_http_api_redis_failed(conn);
+        ngx_log_error(level, engine->log, 0,
                       "api redis #%ui: connect to \"%V\" failed: %s",
                       conn->index, &amcf->server, ac->errstr);
         redisAsyncFree(ac);
@@ -317,7 +331,7 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
 
     conn->ac = ac;
     conn->c = c;
-    conn->state = NGX_HTTP_API_REDIS_CONNECTING;
+    ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_CONNECTING);
     conn->reset_status = 0;
 
     ac->data = conn;
@@ -474,7 +488,7 @@ ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep, void *privdata)
                       "api redis #%ui: %s failed: %*s",
                       conn->index, step->what,
                       (size_t) reply->len, reply->str);
-        conn->failures++;
+        (void) ngx_http_api_redis_failed(conn);
         ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
@@ -505,7 +519,7 @@ ngx_http_api_redis_ready(ngx_http_api_redis_conn_t *conn)
                        conn->index, conn->npending);
     }
 
-    conn->state = NGX_HTTP_API_REDIS_READY;
+    ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_READY);
     conn->failures = 0;
     conn->backoff = NGX_HTTP_API_REDIS_BACKOFF_MIN;
 
@@ -546,7 +560,7 @@ ngx_http_api_redis_reset(ngx_http_api_redis_conn_t *conn, ngx_int_t status)
                    conn->index, status);
 
     conn->reset_status = status;
-    conn->state = NGX_HTTP_API_REDIS_CLOSING;
+    ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_CLOSING);
 
     redisAsyncFree(conn->ac);
 }
@@ -595,6 +609,9 @@ static ngx_uint_t
 ngx_http_api_redis_failed(ngx_http_api_redis_conn_t *conn)
 {
     conn->failures++;
+
+    ngx_http_api_metrics_redis(conn->engine->amcf,
+                               NGX_HTTP_API_M_REDIS_ERR_CONNECT);
 
     return (conn->failures == 1) ? NGX_LOG_ERR : NGX_LOG_INFO;
 }
@@ -672,6 +689,8 @@ ngx_http_api_redis_pick(ngx_http_api_redis_t *engine)
             && first == NULL)
         {
             ngx_del_timer(&conn->reconnect);
+            ngx_http_api_metrics_redis(engine->amcf,
+                                       NGX_HTTP_API_M_REDIS_RECONNECTS);
             ngx_http_api_redis_connect(conn);
         }
 
@@ -831,6 +850,7 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
     if (conn == NULL) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "api redis: no connection ready");
+        ngx_http_api_metrics_redis(amcf, NGX_HTTP_API_M_REDIS_ERR_UNAVAIL);
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
@@ -864,6 +884,7 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
     cmd->handler = handler;
     cmd->data = data;
     cmd->sent = ngx_current_msec;
+    cmd->started = ngx_http_api_redis_usec();
     cmd->timed_out = 0;
     cmd->script = script;
     cmd->argc = argc;
@@ -875,6 +896,7 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
 
     ngx_queue_insert_tail(&conn->pending, &cmd->queue);
     conn->npending++;
+    ngx_http_api_metrics_redis_sent(amcf);
 
     if (!conn->timer.timer_set) {
         ngx_http_api_redis_arm(conn);
@@ -993,6 +1015,7 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
 
     ngx_queue_remove(&cmd->queue);
     conn->npending--;
+    ngx_http_api_metrics_redis_done(engine->amcf);
 
     if (reply == NULL) {
         status = cmd->timed_out ? NGX_HTTP_GATEWAY_TIME_OUT
@@ -1000,7 +1023,12 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
                  : NGX_HTTP_SERVICE_UNAVAILABLE;
 
         /* take no more commands while hiredis unwinds this context */
-        conn->state = NGX_HTTP_API_REDIS_CLOSING;
+        ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_CLOSING);
+
+        if (!cmd->timed_out) {
+            ngx_http_api_metrics_redis(engine->amcf,
+                                       NGX_HTTP_API_M_REDIS_ERR_UNAVAIL);
+        }
 
     } else {
         status = NGX_OK;
@@ -1029,9 +1057,15 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
                 cmd->sent = ngx_current_msec;
                 ngx_queue_insert_tail(&conn->pending, &cmd->queue);
                 conn->npending++;
+                ngx_http_api_metrics_redis_sent(engine->amcf);
                 ngx_http_api_redis_arm(conn);
                 return;
             }
+        }
+
+        if (reply->type == REDIS_REPLY_ERROR) {
+            ngx_http_api_metrics_redis(engine->amcf,
+                                       NGX_HTTP_API_M_REDIS_ERR_REPLY);
         }
 
         ngx_http_api_redis_arm(conn);
@@ -1049,6 +1083,9 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
         cmd->cln->handler = NULL;
         cmd->r = NULL;
         cmd->cln = NULL;
+
+        ngx_http_api_variables_redis_time(r,
+                                 ngx_http_api_redis_usec() - cmd->started);
 
         cmd->handler(r, cmd->data, reply, status);
 
@@ -1074,6 +1111,8 @@ ngx_http_api_redis_connect_cb(const redisAsyncContext *ac, int status)
 {
     ngx_http_api_redis_conn_t  *conn = ac->data;
 
+    ngx_uint_t  level;
+
     if (status == REDIS_OK) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, conn->engine->log, 0,
                        "api redis #%ui connected", conn->index);
@@ -1082,7 +1121,8 @@ ngx_http_api_redis_connect_cb(const redisAsyncContext *ac, int status)
 
     /* hiredis frees the context after this callback */
 
-    ngx_log_error(ngx_http_api_redis_failed(conn), conn->engine->log, 0,
+    level = ngx_http_api_redis_failed(conn);
+    ngx_log_error(level, conn->engine->log, 0,
                   "api redis #%ui: connect to \"%V\" failed: %s",
                   conn->index, &conn->engine->amcf->server, ac->errstr);
 }
@@ -1098,6 +1138,9 @@ ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac, int status)
                        "api redis #%ui disconnected", conn->index);
         return;
     }
+
+    ngx_http_api_metrics_redis(conn->engine->amcf,
+                               NGX_HTTP_API_M_REDIS_ERR_LOST);
 
     ngx_log_error(NGX_LOG_ERR, conn->engine->log, 0,
                   "api redis #%ui: connection to \"%V\" lost: %s",
@@ -1169,13 +1212,15 @@ ngx_http_api_redis_timer_handler(ngx_event_t *ev)
 {
     ngx_http_api_redis_conn_t  *conn = ev->data;
 
+    ngx_uint_t                  level;
     ngx_http_api_redis_cmd_t   *cmd;
     ngx_http_api_main_conf_t   *amcf;
 
     amcf = conn->engine->amcf;
 
     if (conn->state == NGX_HTTP_API_REDIS_CONNECTING) {
-        ngx_log_error(ngx_http_api_redis_failed(conn), conn->engine->log, 0,
+        level = ngx_http_api_redis_failed(conn);
+        ngx_log_error(level, conn->engine->log, 0,
                       "api redis #%ui: connect to \"%V\" timed out "
                       "after %M ms", conn->index, &amcf->server,
                       amcf->connect_timeout);
@@ -1215,6 +1260,8 @@ ngx_http_api_redis_timer_handler(ngx_event_t *ev)
 
     cmd->timed_out = 1;
     conn->failures++;
+    ngx_http_api_metrics_redis(conn->engine->amcf,
+                               NGX_HTTP_API_M_REDIS_TIMEOUTS);
     ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
 }
 
@@ -1229,6 +1276,8 @@ ngx_http_api_redis_reconnect_handler(ngx_event_t *ev)
     }
 
     if (conn->ac == NULL) {
+        ngx_http_api_metrics_redis(conn->engine->amcf,
+                                   NGX_HTTP_API_M_REDIS_RECONNECTS);
         ngx_http_api_redis_connect(conn);
     }
 }
@@ -1335,7 +1384,7 @@ ngx_http_api_redis_cleanup(void *privdata)
     }
 
     conn->ac = NULL;
-    conn->state = NGX_HTTP_API_REDIS_IDLE;
+    ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_IDLE);
 
     if (conn->timer.timer_set) {
         ngx_del_timer(&conn->timer);
@@ -1376,6 +1425,28 @@ ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn)
     ngx_free_connection(c);
 
     c->fd = (ngx_socket_t) -1;
+}
+
+
+/* Every state change goes through here: the metrics count connections. */
+
+static void
+ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn, ngx_uint_t state)
+{
+    ngx_http_api_metrics_conn_state(conn->engine->amcf, conn->state, state);
+
+    conn->state = state;
+}
+
+
+static ngx_uint_t
+ngx_http_api_redis_usec(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 

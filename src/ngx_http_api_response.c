@@ -38,10 +38,20 @@ ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
 {
     u_char                     *body, *p;
     ngx_str_t                   id;
+    ngx_http_api_ctx_t         *ctx;
     ngx_http_variable_value_t  *vv;
     ngx_http_api_main_conf_t   *amcf;
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_api_module);
+
+    /* $api_error_code; codes are literals */
+    ctx = ngx_http_api_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->error_code.data = (u_char *) code;
+    ctx->error_code.len = ngx_strlen(code);
 
     /*
      * A problem is the final answer: a body not read yet is discarded,
@@ -99,6 +109,33 @@ ngx_http_api_discard_body(ngx_http_request_t *r)
     r->expect_tested = 1;
 
     return ngx_http_discard_request_body(r);
+}
+
+
+/*
+ * For endpoints that only read: GET and HEAD go on (NGX_OK, the body
+ * discarded); anything else gets a 405 problem.  Otherwise *rc is what
+ * the content handler returns.
+ */
+
+ngx_int_t
+ngx_http_api_read_only(ngx_http_request_t *r, ngx_int_t *rc)
+{
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        if (ngx_http_api_set_header(r, "Allow", "GET, HEAD") != NGX_OK) {
+            *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DECLINED;
+        }
+
+        *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                        NGX_HTTP_API_E_METHOD,
+                                        "Use GET or HEAD.");
+        return NGX_DECLINED;
+    }
+
+    *rc = ngx_http_api_discard_body(r);
+
+    return (*rc == NGX_OK) ? NGX_OK : NGX_DECLINED;
 }
 
 
@@ -163,9 +200,35 @@ static ngx_int_t
 ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     u_char *body, size_t len)
 {
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    ngx_chain_t  out;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    if (len == 0) {
+        return ngx_http_api_send_chain(r, status, type, NULL, 0);
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body;
+    b->last = body + len;
+    b->memory = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_api_send_chain(r, status, type, &out, len);
+}
+
+
+ngx_int_t
+ngx_http_api_send_chain(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out, size_t len)
+{
+    ngx_int_t     rc;
+    ngx_chain_t  *cl;
 
     /*
      * Preconditions are the module's business: nginx's not_modified
@@ -193,21 +256,12 @@ ngx_http_api_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
+    for (cl = out; cl->next != NULL; cl = cl->next) { /* void */ }
 
-    b->pos = body;
-    b->last = body + len;
-    b->memory = (len != 0);
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
+    cl->buf->last_buf = (r == r->main) ? 1 : 0;
+    cl->buf->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_output_filter(r, out);
 }
 
 

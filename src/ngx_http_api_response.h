@@ -30,7 +30,14 @@ ngx_int_t ngx_http_api_send_json(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_api_send_problem(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *detail);
 
+/* The same for a body of several buffers, "len" bytes in all. */
+ngx_int_t ngx_http_api_send_chain(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out, size_t len);
+
 ngx_int_t ngx_http_api_discard_body(ngx_http_request_t *r);
+
+/* GET and HEAD: NGX_OK; else NGX_DECLINED and *rc is what to return. */
+ngx_int_t ngx_http_api_read_only(ngx_http_request_t *r, ngx_int_t *rc);
 
 /* The problem for a status the Redis engine reported (503, 504, 500). */
 ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,

