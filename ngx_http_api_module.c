@@ -51,18 +51,8 @@ static char *ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_api_conf_set_msec(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-static char *ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-static char *ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 static char *ngx_http_api_limit_req_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-static ngx_http_core_loc_conf_t *ngx_http_api_prefix_location(
-    ngx_conf_t *cf, ngx_command_t *cmd);
-static void ngx_http_api_needs_redis(ngx_conf_t *cf,
-    ngx_http_api_main_conf_t *amcf);
 
 
 static ngx_http_api_num_bounds_t  ngx_http_api_connections_bounds = {
@@ -905,98 +895,6 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
 }
 
 
-/* api_key on | off; */
-
-static char *
-ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_api_loc_conf_t *alcf = conf;
-
-    char                      *rv;
-    ngx_http_api_main_conf_t  *amcf;
-
-    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK || !alcf->key) {
-        return rv;
-    }
-
-    ngx_http_api_metrics_mark(alcf);
-
-    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
-
-    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_http_api_needs_redis(cf, amcf);
-
-    return NGX_CONF_OK;
-}
-
-
-/* api_key_scope name;  [A-Za-z0-9_-]{1,64}, as in "read:name". */
-
-static char *
-ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_api_loc_conf_t *alcf = conf;
-
-    char  *rv;
-
-    rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
-
-    if (!ngx_http_api_parse_name(alcf->key_scope.data, alcf->key_scope.len,
-                                 64, "_-"))
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid scope name \"%V\": use 1 to 64 of "
-                           "A-Z a-z 0-9 _ -", &alcf->key_scope);
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-/* api_keys;  The location manages API keys (relative to its prefix). */
-
-static char *
-ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_api_loc_conf_t *alcf = conf;
-
-    ngx_http_core_loc_conf_t  *clcf;
-    ngx_http_api_main_conf_t  *amcf;
-
-    if (alcf->keys != NGX_CONF_UNSET) {
-        return "is duplicate";
-    }
-
-    clcf = ngx_http_api_prefix_location(cf, cmd);
-    if (clcf == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    alcf->keys = 1;
-    alcf->keys_base = clcf->name;
-    ngx_http_api_metrics_mark(alcf);
-    clcf->handler = ngx_http_api_keyadmin_handler;
-
-    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
-
-    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_http_api_needs_redis(cf, amcf);
-
-    return NGX_CONF_OK;
-}
-
-
 static char *
 ngx_http_api_limit_req_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
@@ -1023,7 +921,7 @@ ngx_http_api_limit_req_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
 /* api and api_keys route paths relative to a prefix location's "/". */
 
-static ngx_http_core_loc_conf_t *
+ngx_http_core_loc_conf_t *
 ngx_http_api_prefix_location(ngx_conf_t *cf, ngx_command_t *cmd)
 {
     ngx_http_core_loc_conf_t  *clcf;
@@ -1053,7 +951,7 @@ ngx_http_api_prefix_location(ngx_conf_t *cf, ngx_command_t *cmd)
 }
 
 
-static void
+void
 ngx_http_api_needs_redis(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
 {
     if (amcf->needs_file.len == 0) {

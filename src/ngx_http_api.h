@@ -159,6 +159,11 @@ typedef struct {
 
 ngx_http_api_ctx_t *ngx_http_api_ctx(ngx_http_request_t *r);
 
+/* Configuration helpers of the directive handlers (module.c). */
+void ngx_http_api_needs_redis(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf);
+ngx_http_core_loc_conf_t *ngx_http_api_prefix_location(ngx_conf_t *cf,
+    ngx_command_t *cmd);
+
 
 extern ngx_module_t  ngx_http_api_module;
 

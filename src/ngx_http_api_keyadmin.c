@@ -18,6 +18,7 @@
 #include "ngx_http_api_body.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_keys.h"
+#include "ngx_http_api_metrics.h"
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
@@ -716,4 +717,40 @@ ngx_http_api_keyadmin_json(u_char *p, ngx_str_t *name, u_char *key,
     }
 
     return p;
+}
+
+
+/* api_keys;  The location manages API keys (relative to its prefix). */
+
+char *
+ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_api_main_conf_t  *amcf;
+
+    if (alcf->keys != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    clcf = ngx_http_api_prefix_location(cf, cmd);
+    if (clcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->keys = 1;
+    alcf->keys_base = clcf->name;
+    ngx_http_api_metrics_mark(alcf);
+    clcf->handler = ngx_http_api_keyadmin_handler;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_api_needs_redis(cf, amcf);
+
+    return NGX_CONF_OK;
 }

@@ -11,6 +11,7 @@
 #include "ngx_http_api.h"
 
 
+char *ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_api_keyadmin_handler(ngx_http_request_t *r);
 
 

@@ -15,6 +15,7 @@
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_metrics.h"
+#include "ngx_http_api_parse.h"
 
 #include "ngx_http_api_lua.h"
 
@@ -727,4 +728,60 @@ ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
     }
 
     ngx_free(e);
+}
+
+
+/* api_key on | off; */
+
+char *
+ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    char                      *rv;
+    ngx_http_api_main_conf_t  *amcf;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK || !alcf->key) {
+        return rv;
+    }
+
+    ngx_http_api_metrics_mark(alcf);
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_api_needs_redis(cf, amcf);
+
+    return NGX_CONF_OK;
+}
+
+
+/* api_key_scope name;  [A-Za-z0-9_-]{1,64}, as in "read:name". */
+
+char *
+ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (!ngx_http_api_parse_name(alcf->key_scope.data, alcf->key_scope.len,
+                                 64, "_-"))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid scope name \"%V\": use 1 to 64 of "
+                           "A-Z a-z 0-9 _ -", &alcf->key_scope);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }

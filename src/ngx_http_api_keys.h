@@ -22,6 +22,10 @@
 #define NGX_HTTP_API_SCOPE_MAX     80
 
 
+char *ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
 /* Registers the key scripts; once per configuration. */
 ngx_int_t ngx_http_api_keys_init(ngx_conf_t *cf,
     ngx_http_api_main_conf_t *amcf);
