@@ -5,9 +5,10 @@
  * A key arrives as "Authorization: Bearer <key>" or in the header that
  * api_key_header names.  Redis holds only its SHA-256 digest:
  * <prefix>key:<hex digest> is a hash {name, scopes, created, expires}.
- * Each worker caches lookups, found or not, for api_key_cache_valid, so a
- * hot key costs no round trip and a revoked key stops working everywhere
- * within that time.
+ * Each worker caches lookups, found or not, for api_key_cache_valid, keyed
+ * by the key as presented (worker memory, like the request that carried
+ * it), so a hot key costs no digest and no round trip, and a revoked key
+ * stops working everywhere within that time.
  */
 
 
@@ -27,15 +28,14 @@
 
 /* One cached lookup; malloc'd with its name and scopes after it. */
 typedef struct {
-    ngx_str_node_t               sn;          /* the digest */
+    ngx_str_node_t               sn;          /* the key as presented */
     ngx_queue_t                  queue;
     ngx_msec_t                   valid_until;
     time_t                       expires;     /* 0: never */
     ngx_uint_t                   found;
     ngx_str_t                    name;
     ngx_str_t                    scopes;      /* space-separated */
-    u_char                       digest[NGX_HTTP_API_SHA256_LEN];
-    u_char                       data[1];
+    u_char                       data[1];     /* key, name, scopes */
 } ngx_http_api_key_entry_t;
 
 
@@ -53,6 +53,7 @@ struct ngx_http_api_key_cache_s {
 
 typedef struct {
     ngx_http_api_loc_conf_t     *alcf;
+    ngx_str_t                    key;        /* in the request's headers */
     u_char                       digest[NGX_HTTP_API_SHA256_LEN];
 } ngx_http_api_key_lookup_t;
 
@@ -67,9 +68,9 @@ static ngx_int_t ngx_http_api_keys_decide(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_api_keys_scope(ngx_http_request_t *r,
     ngx_http_api_loc_conf_t *alcf, ngx_str_t *scopes, ngx_str_t *need);
 static ngx_http_api_key_entry_t *ngx_http_api_keys_cached(
-    ngx_http_api_key_cache_t *cache, u_char *digest);
+    ngx_http_api_key_cache_t *cache, ngx_str_t *key);
 static ngx_http_api_key_entry_t *ngx_http_api_keys_remember(
-    ngx_http_api_key_cache_t *cache, u_char *digest, ngx_str_t *name,
+    ngx_http_api_key_cache_t *cache, ngx_str_t *key, ngx_str_t *name,
     ngx_str_t *scopes, time_t expires, ngx_uint_t found, ngx_msec_t valid);
 static void ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
     ngx_http_api_key_entry_t *e);
@@ -207,6 +208,18 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
         return NGX_OK;
     }
 
+    /* a hot key: no digest, no round trip */
+
+    e = ngx_http_api_keys_cached(amcf->key_cache, &key);
+
+    if (e != NULL) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api key: cached, found:%ui", e->found);
+
+        st->key_done = 1;
+        return ngx_http_api_keys_decide(r, alcf, st, e);
+    }
+
     lk = ngx_palloc(r->pool, sizeof(ngx_http_api_key_lookup_t));
     if (lk == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -217,16 +230,7 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     }
 
     lk->alcf = alcf;
-
-    e = ngx_http_api_keys_cached(amcf->key_cache, lk->digest);
-
-    if (e != NULL) {
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "api key: cached, found:%ui", e->found);
-
-        st->key_done = 1;
-        return ngx_http_api_keys_decide(r, alcf, st, e);
-    }
+    lk->key = key;
 
     argv[0] = "HMGET";
     argvlen[0] = 5;
@@ -441,7 +445,7 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
     entry = NULL;
 
     if (amcf->key_cache_valid) {
-        entry = ngx_http_api_keys_remember(amcf->key_cache, lk->digest,
+        entry = ngx_http_api_keys_remember(amcf->key_cache, &lk->key,
                                            &name, &scopes, expires, found,
                                            amcf->key_cache_valid);
     }
@@ -604,22 +608,16 @@ ngx_http_api_keys_scope(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
 
 static ngx_http_api_key_entry_t *
-ngx_http_api_keys_cached(ngx_http_api_key_cache_t *cache, u_char *digest)
+ngx_http_api_keys_cached(ngx_http_api_key_cache_t *cache, ngx_str_t *key)
 {
-    uint32_t                   hash;
-    ngx_str_t                  s;
     ngx_http_api_key_entry_t  *e;
 
     if (cache == NULL) {
         return NULL;
     }
 
-    s.data = digest;
-    s.len = NGX_HTTP_API_SHA256_LEN;
-    ngx_memcpy(&hash, digest, sizeof(uint32_t));
-
     e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
-                                                           &s, hash);
+                              key, ngx_murmur_hash2(key->data, key->len));
     if (e == NULL) {
         return NULL;
     }
@@ -644,22 +642,19 @@ ngx_http_api_keys_cached(ngx_http_api_key_cache_t *cache, u_char *digest)
  */
 
 static ngx_http_api_key_entry_t *
-ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, u_char *digest,
+ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, ngx_str_t *key,
     ngx_str_t *name, ngx_str_t *scopes, time_t expires, ngx_uint_t found,
     ngx_msec_t valid)
 {
     uint32_t                   hash;
-    ngx_str_t                  s;
     ngx_queue_t               *queue;
     ngx_uint_t                 n, max;
     ngx_http_api_key_entry_t  *e;
 
-    s.data = digest;
-    s.len = NGX_HTTP_API_SHA256_LEN;
-    ngx_memcpy(&hash, digest, sizeof(uint32_t));
+    hash = ngx_murmur_hash2(key->data, key->len);
 
     e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
-                                                           &s, hash);
+                                                           key, hash);
     if (e != NULL) {
         ngx_http_api_keys_forget(cache, e);
     }
@@ -675,27 +670,26 @@ ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, u_char *digest,
                                                 queue));
     }
 
-    e = ngx_alloc(sizeof(ngx_http_api_key_entry_t) + name->len + scopes->len,
-                  cache->log);
+    e = ngx_alloc(sizeof(ngx_http_api_key_entry_t) + key->len + name->len
+                  + scopes->len, cache->log);
     if (e == NULL) {
         return NULL;
     }
 
-    ngx_memcpy(e->digest, digest, NGX_HTTP_API_SHA256_LEN);
-
     e->sn.node.key = hash;
-    e->sn.str.data = e->digest;
-    e->sn.str.len = NGX_HTTP_API_SHA256_LEN;
+    e->sn.str.data = e->data;
+    e->sn.str.len = key->len;
+    ngx_memcpy(e->data, key->data, key->len);
 
     e->valid_until = ngx_current_msec + valid;
     e->expires = expires;
     e->found = found;
 
-    e->name.data = e->data;
+    e->name.data = e->data + key->len;
     e->name.len = name->len;
     ngx_memcpy(e->name.data, name->data, name->len);
 
-    e->scopes.data = e->data + name->len;
+    e->scopes.data = e->name.data + name->len;
     e->scopes.len = scopes->len;
     ngx_memcpy(e->scopes.data, scopes->data, scopes->len);
 
