@@ -685,13 +685,21 @@ ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, ngx_str_t *key,
     e->expires = expires;
     e->found = found;
 
+    /* an unknown key has neither (NULL data: no memcpy) */
+
     e->name.data = e->data + key->len;
     e->name.len = name->len;
-    ngx_memcpy(e->name.data, name->data, name->len);
+
+    if (name->len) {
+        ngx_memcpy(e->name.data, name->data, name->len);
+    }
 
     e->scopes.data = e->name.data + name->len;
     e->scopes.len = scopes->len;
-    ngx_memcpy(e->scopes.data, scopes->data, scopes->len);
+
+    if (scopes->len) {
+        ngx_memcpy(e->scopes.data, scopes->data, scopes->len);
+    }
 
     ngx_rbtree_insert(&cache->rbtree, &e->sn.node);
     ngx_queue_insert_head(queue, &e->queue);
