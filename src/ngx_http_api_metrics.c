@@ -572,6 +572,16 @@ ngx_http_api_metrics_init_process(ngx_cycle_t *cycle,
         return;
     }
 
+    /*
+     * A slot with this process's pid is a dead worker's whose pid the
+     * kernel gave to this process: it is free, not a second live worker.
+     */
+
+    for (i = 0; i < NGX_HTTP_API_M_WORKERS; i++) {
+        w = &m->sh->workers[i];
+        (void) ngx_atomic_cmp_set(&w->pid, (ngx_atomic_uint_t) ngx_pid, 0);
+    }
+
     for (i = 0; i < NGX_HTTP_API_M_WORKERS; i++) {
         w = &m->sh->workers[i];
         pid = w->pid;
@@ -644,6 +654,11 @@ ngx_http_api_metrics_log_handler(ngx_http_request_t *r)
     ngx_http_api_main_conf_t       *amcf;
     ngx_http_api_metrics_name_t    *name;
     ngx_http_api_metrics_sh_loc_t  *loc;
+
+    if (r != r->main) {
+        /* "log_subrequest on" logs subrequests too: they are not counted */
+        return NGX_OK;
+    }
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
 

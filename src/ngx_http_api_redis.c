@@ -195,7 +195,7 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
         ngx_log_error(NGX_LOG_ALERT, engine->log, 0,
                       "api redis #%ui: cannot allocate a context",
                       conn->index);
-        conn->failures++;
+        (void) ngx_http_api_redis_failed(conn);
         ngx_http_api_redis_schedule(conn);
         return;
     }
@@ -217,7 +217,7 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
                       "api redis #%ui: no free worker connection",
                       conn->index);
         redisAsyncFree(ac);
-        conn->failures++;
+        (void) ngx_http_api_redis_failed(conn);
         ngx_http_api_redis_schedule(conn);
         return;
     }

@@ -9,7 +9,7 @@ use Time::HiRes qw(sleep time);
 
 repeat_each(1);
 
-plan tests => repeat_each() * 70;
+plan tests => repeat_each() * 76;
 
 run_tests();
 
@@ -233,3 +233,38 @@ Content-Type: text/plain; version=0.0.4; charset=utf-8
 --- suppress_stderr
 --- error_log eval
 qr/\[emerg\] .*is too long for the metrics: name it with "api_metrics_location"/
+
+
+
+=== TEST 8: subrequests are not counted, even with log_subrequest on
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    log_subrequest on;
+    location = /metrics { api_metrics; }
+    location /page/ {
+        ssi on;
+        api_metrics_location page;
+        alias html/;
+    }
+    location /part/ { api_metrics_location part; return 200 "part"; }
+--- user_files
+>>> p.html
+<!--# include virtual="/part/a" --><!--# include virtual="/part/b" -->
+--- request
+GET /metrics
+--- api_check
+my $b = scrape();
+my $res = http_request('GET', '/page/p.html');
+like($res->{body}, qr/part.*part/s, 'the page has both parts');
+my $a;
+wait_until(2, sub { $a = scrape();
+                    delta($b, $a, 'nginx_api_requests_total', location => 'page',
+                          method => 'GET', status_class => '2xx') == 1 });
+is(delta($b, $a, 'nginx_api_requests_total', location => 'page',
+         method => 'GET', status_class => '2xx'), 1, 'the page: once');
+is(delta($b, $a, 'nginx_api_requests_total', location => 'part',
+         method => 'GET', status_class => '2xx'), 0, 'its subrequests: not');
+--- no_error_log
+[error]
+[alert]
