@@ -389,6 +389,9 @@ ngx_http_api_create_main_conf(ngx_conf_t *cf)
            != NGX_OK
         || ngx_array_init(&amcf->limit_zones, cf->pool, 4,
                           sizeof(void *))
+           != NGX_OK
+        || ngx_array_init(&amcf->limit_uses, cf->pool, 4,
+                          sizeof(ngx_shm_zone_t *))
            != NGX_OK)
     {
         return NULL;

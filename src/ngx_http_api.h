@@ -70,6 +70,7 @@ typedef struct {
     /* rate limits */
     ngx_array_t                  limit_zones;  /* ngx_http_api_limit_zone_t * */
     ngx_http_api_script_t       *gcra;
+    ngx_array_t                  limit_uses;   /* ngx_shm_zone_t * */
     /* api_metrics, api_status: the shared counters, or NULL (metrics.c) */
     ngx_http_api_metrics_t      *metrics;
 

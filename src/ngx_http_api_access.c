@@ -178,20 +178,21 @@ ngx_http_api_access_refuse(ngx_http_request_t *r, ngx_http_api_policy_t *st)
     ngx_int_t                  rc;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (st->authenticate != NULL
-        && ngx_http_api_set_header(r, "WWW-Authenticate", st->authenticate)
-           != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
     if (clcf->satisfy == NGX_HTTP_SATISFY_ANY
         && (st->status == NGX_HTTP_UNAUTHORIZED
             || st->status == NGX_HTTP_FORBIDDEN))
     {
+        /* no WWW-Authenticate: another module may still grant access */
         return st->status;
+    }
+
+    if (st->authenticate != NULL
+        && ngx_http_api_set_header(r, "WWW-Authenticate", st->authenticate)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* send_problem() gives every 503 its own Retry-After */

@@ -319,9 +319,12 @@ ngx_http_api_keyadmin_parse(ngx_http_request_t *r, ngx_http_api_newkey_t *nk,
     if (!json_is_string(name)
         || !ngx_http_api_parse_name((u_char *) json_string_value(name),
                                     json_string_length(name),
-                                    NGX_HTTP_API_KEY_NAME_MAX, "._-"))
+                                    NGX_HTTP_API_KEY_NAME_MAX, "._-")
+        || json_string_value(name)[0] == '.')
     {
-        *detail = "\"name\" must be 1 to 64 of A-Z a-z 0-9 . _ -";
+        /* "." and ".." could never be named in a path again */
+        *detail = "\"name\" must be 1 to 64 of A-Z a-z 0-9 . _ -, "
+                  "not starting with \".\"";
         goto done;
     }
 

@@ -36,6 +36,8 @@
 
 static void ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
+static ngx_uint_t ngx_http_api_limit_used(ngx_http_api_main_conf_t *amcf,
+    ngx_shm_zone_t *shm_zone);
 static ngx_int_t ngx_http_api_limit_number(u_char **pp, u_char *last,
     ngx_int_t *n);
 static void ngx_http_api_limit_failed(ngx_http_request_t *r,
@@ -257,11 +259,14 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_int_t                  burst;
     ngx_str_t                 *value, s;
+    ngx_shm_zone_t           **zp;
+    ngx_http_api_main_conf_t  *amcf;
     ngx_uint_t                 i, dry_run;
     ngx_shm_zone_t            *shm_zone;
     ngx_http_api_limit_t      *limit, *limits;
 
     value = cf->args->elts;
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
 
     shm_zone = NULL;
     burst = 0;
@@ -278,6 +283,14 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             if (shm_zone == NULL) {
                 return NGX_CONF_ERROR;
             }
+
+            /* checked once the configuration is read: limit_init() */
+            zp = ngx_array_push(&amcf->limit_uses);
+            if (zp == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            *zp = shm_zone;
 
             continue;
         }
@@ -349,6 +362,27 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* Whether an api_limit_req names this zone (its zone may be another's). */
+
+static ngx_uint_t
+ngx_http_api_limit_used(ngx_http_api_main_conf_t *amcf,
+    ngx_shm_zone_t *shm_zone)
+{
+    ngx_shm_zone_t  **z;
+    ngx_uint_t        i;
+
+    z = amcf->limit_uses.elts;
+
+    for (i = 0; i < amcf->limit_uses.nelts; i++) {
+        if (z[i] == shm_zone) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 ngx_int_t
 ngx_http_api_limit_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
 {
@@ -376,7 +410,9 @@ ngx_http_api_limit_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
         }
 
         if (shm_zone[i].tag == &ngx_http_api_module
-            && shm_zone[i].data == NULL)
+            && (shm_zone[i].data == NULL
+                || shm_zone[i].init != ngx_http_api_limit_init_zone)
+            && ngx_http_api_limit_used(amcf, &shm_zone[i]))
         {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                           "unknown api_limit_req_zone \"%V\"",
@@ -744,8 +780,9 @@ ngx_http_api_limit_decide(ngx_http_request_t *r,
             continue;
         }
 
-        if (st->status == 0) {
-            st->retry_after = ngx_max(ls->retry, 1);
+        /* every enforced limit must admit the retry: the longest wait */
+        if (st->status == 0 || st->status == NGX_HTTP_TOO_MANY_REQUESTS) {
+            st->retry_after = ngx_max(ngx_max(ls->retry, 1), st->retry_after);
         }
 
         ngx_http_api_access_deny(st, NGX_HTTP_TOO_MANY_REQUESTS,

@@ -273,3 +273,16 @@ qr{\[emerg\] .*\Qinvalid scope name "a:b"\E}
 --- suppress_stderr
 --- error_log eval
 qr{\[emerg\] .*\Q"api_keys" needs a prefix location that ends with "/", not "/keys"\E}
+
+
+
+=== TEST 22: api_limit_req cannot name the metrics zone
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /m { api_metrics; }
+    location /x/ { api_limit_req zone=ngx_http_api_metrics; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Qunknown api_limit_req_zone "ngx_http_api_metrics"\E}

@@ -11,7 +11,7 @@ use Time::HiRes qw(sleep time);
 
 repeat_each(1);
 
-plan tests => repeat_each() * 128;
+plan tests => repeat_each() * 129;
 
 our $Json = JSON::PP->new->canonical;
 
@@ -421,6 +421,7 @@ my @bad = (
     '{"name":"x","scopes":["read:"]}',
     '{"name":"x","scopes":["read:a b"]}',
     '{"name":"a/b","scopes":["read"]}',
+    '{"name":"..","scopes":["read"]}',
     '{"name":"","scopes":["read"]}',
     '{"scopes":["read"]}',
     '{"name":"x","scopes":["read"],"expires_in":0}',
