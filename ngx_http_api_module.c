@@ -51,8 +51,6 @@ static char *ngx_http_api_conf_set_num(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_api_conf_set_msec(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_api_limit_req_directive(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
 
 
 static ngx_http_api_num_bounds_t  ngx_http_api_connections_bounds = {
@@ -280,7 +278,7 @@ static ngx_command_t  ngx_http_api_commands[] = {
 
     { ngx_string("api_limit_req"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
-      ngx_http_api_limit_req_directive,
+      ngx_http_api_limit_req,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -895,30 +893,6 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     }
 
     return NGX_OK;
-}
-
-
-static char *
-ngx_http_api_limit_req_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_api_loc_conf_t *alcf = conf;
-
-    char  *rv;
-
-    if (alcf->limits == NGX_CONF_UNSET_PTR) {
-        alcf->limits = NULL;
-    }
-
-    rv = ngx_http_api_limit_req(cf, cmd, conf);
-
-    if (rv == NGX_CONF_OK) {
-        ngx_http_api_metrics_mark(alcf);
-        ngx_http_api_needs_redis(cf,
-            ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
-    }
-
-    return rv;
 }
 
 

@@ -325,7 +325,7 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (alcf->limits == NULL) {
+    if (alcf->limits == NULL || alcf->limits == NGX_CONF_UNSET_PTR) {
         alcf->limits = ngx_array_create(cf->pool, 2,
                                         sizeof(ngx_http_api_limit_t));
         if (alcf->limits == NULL) {
@@ -357,6 +357,9 @@ ngx_http_api_limit_req(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     limit->burst_text.len = ngx_sprintf(limit->burst_text.data, "%i", burst)
                             - limit->burst_text.data;
+
+    ngx_http_api_metrics_mark(alcf);
+    ngx_http_api_needs_redis(cf, amcf);
 
     return NGX_CONF_OK;
 }
@@ -455,8 +458,8 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
     n = alcf->limits->nelts;
 
     st->limits = ngx_pcalloc(r->pool, n * sizeof(ngx_http_api_limit_state_t));
-    argv = ngx_palloc(r->pool, (4 * n + 3) * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, (4 * n + 3) * sizeof(size_t));
+    argv = ngx_palloc(r->pool, 4 * n * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 4 * n * sizeof(size_t));
 
     if (st->limits == NULL || argv == NULL || argvlen == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -500,14 +503,14 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        argv[3 + nkeys] = (const char *) p;
+        argv[nkeys] = (const char *) p;
 
         p = ngx_cpymem(p, amcf->prefix.data, amcf->prefix.len);
         p = ngx_cpymem(p, "rl:", 3);
         p = ngx_cpymem(p, zone->name.data, zone->name.len);
         *p++ = ':';
         p = ngx_cpymem(p, key.data, key.len);
-        argvlen[3 + nkeys] = p - (u_char *) argv[3 + nkeys];
+        argvlen[nkeys] = p - (u_char *) argv[nkeys];
 
         nkeys++;
     }
@@ -526,19 +529,18 @@ ngx_http_api_limit_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
         zone = limits[i].shm_zone->data;
 
-        argv[3 + argc] = (const char *) zone->interval_text.data;
-        argvlen[3 + argc++] = zone->interval_text.len;
+        argv[argc] = (const char *) zone->interval_text.data;
+        argvlen[argc++] = zone->interval_text.len;
 
-        argv[3 + argc] = (const char *) limits[i].burst_text.data;
-        argvlen[3 + argc++] = limits[i].burst_text.len;
+        argv[argc] = (const char *) limits[i].burst_text.data;
+        argvlen[argc++] = limits[i].burst_text.len;
 
-        argv[3 + argc] = limits[i].dry_run ? "1" : "0";
-        argvlen[3 + argc++] = 1;
+        argv[argc] = limits[i].dry_run ? "1" : "0";
+        argvlen[argc++] = 1;
     }
 
     rc = ngx_http_api_redis_eval(r, ngx_http_api_limit_reply, alcf,
-                                 amcf->gcra, nkeys, argc, argv + 3,
-                                 argvlen + 3);
+                                 amcf->gcra, nkeys, argc, argv, argvlen);
     if (rc == NGX_OK) {
         return NGX_AGAIN;
     }
@@ -707,7 +709,6 @@ ngx_http_api_limit_failed(ngx_http_request_t *r,
                                      "ratelimit_unavailable",
                                      "The rate limit cannot be checked "
                                      "now; try again shortly.");
-            st->retry_after = 1;
             ls->key.len = 0;
             break;
 
