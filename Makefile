@@ -5,6 +5,7 @@
 #   make run          install what is missing, build, run Redis + nginx in the
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
 #   make test         install what is missing, build, run the whole t/ suite
+#   make test-cpan    the suite under the CPAN Test::Nginx found on PERL5LIB
 #   make test-valgrind  the suite with nginx under valgrind memcheck
 #   make test-asan    the suite with the module built with ASan + UBSan,
 #                     loaded into the stock nginx
@@ -33,7 +34,7 @@ FAULTS_PORT       ?= 8096
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT FAULTS_REDIS_PORT FAULTS_PORT
 
-.PHONY: all deps run test test-valgrind test-asan test-faults fuzz bench clean
+.PHONY: all deps run test test-cpan test-valgrind test-asan test-faults fuzz bench clean
 
 all: $(MODULE)
 
@@ -57,6 +58,12 @@ run: deps
 test: deps
 	$(MAKE) all
 	tools/test
+
+# the CPAN harness needs List::MoreUtils, which the bundled one does not
+test-cpan: deps
+	EXTRA_PACKAGES=liblist-moreutils-perl tools/deps
+	$(MAKE) all
+	TEST_REQUIRE_CPAN=1 tools/test
 
 test-valgrind:
 	EXTRA_PACKAGES=valgrind tools/deps

@@ -174,7 +174,8 @@ is(redis_dump(), $main::Snap, 'back to the start') if $req == 3;
 --- config eval: $::Config
 --- raw_request eval
 ["PUT /v1/items/slow HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 20\r\nConnection: close\r\n\r\n{\"a\":",
- {value => "1}", delay_before => 2}]
+ "1}"]
+--- raw_request_middle_delay: 2
 --- timeout: 4
 --- ignore_response
 --- error_log

@@ -206,7 +206,8 @@ api redis #1 send
     }
 --- raw_request eval
 ["POST /upload/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{\"a\"",
- {value => ":1}  ", delay_before => 0.3}]
+ ":1}  "]
+--- raw_request_middle_delay: 0.3
 --- error_code: 400
 --- response_body_like: "code":"invalid_body"
 --- no_error_log

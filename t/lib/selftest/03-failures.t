@@ -53,7 +53,7 @@ sub run_fixture {
     };
 }
 
-plan tests => 26;
+plan tests => 28;
 
 {
     my $r = run_fixture('fail-checks.tf');
@@ -82,6 +82,13 @@ plan tests => 26;
     like($r->{bailout} // '', qr/No environment TEST_NGINX_SELFTEST_UNDEFINED_VAR defined/,
          'undefined $TEST_NGINX_ variable bails out');
     is($r->{run}, 0, 'bail-env: nothing ran');
+}
+
+{
+    my $r = run_fixture('bail-raw-hash.tf');
+    like($r->{bailout} // '', qr/raw_request element 1 is a HASH reference: the CPAN Test::Nginx takes only plain strings/,
+         'a hash in a raw_request array bails out');
+    is($r->{run}, 0, 'bail-raw-hash: nothing ran');
 }
 
 {

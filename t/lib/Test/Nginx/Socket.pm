@@ -193,9 +193,21 @@ sub get_req_from_block ($) {
 
     my $raw = $block->raw_request;
     if (defined $raw) {
-        # Sent verbatim; an array means separately written packets.
+        # Sent verbatim; an array means separately written packets, each a
+        # plain string.  The CPAN harness sends a reference's text
+        # ("HASH(0x...)"), so a block that passes here with one would not
+        # pass there: refuse it.  Delays between the packets come from
+        # --- raw_request_middle_delay, or use --- request eval [[...]].
         my @items = ref $raw eq 'ARRAY' ? @$raw : ($raw);
-        push @reqs, [ map { ref $_ eq 'HASH' ? { %$_ } : { value => $_ } } @items ];
+        for my $i (0 .. $#items) {
+            next unless ref $items[$i];
+            bail_out("$name - --- raw_request element $i is a "
+                     . ref($items[$i]) . " reference: the CPAN Test::Nginx "
+                     . "takes only plain strings there (it would send "
+                     . "\"$items[$i]\"); use --- raw_request_middle_delay "
+                     . "or --- request eval [[...]] with delay_before");
+        }
+        push @reqs, [ map { { value => $_ } } @items ];
         return \@reqs;
     }
 
