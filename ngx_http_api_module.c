@@ -8,6 +8,7 @@
 
 #include "ngx_http_api.h"
 #include "ngx_http_api_redis.h"
+#include "ngx_http_api_errors.h"
 #include "ngx_http_api_health.h"
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
@@ -188,6 +189,13 @@ static ngx_command_t  ngx_http_api_commands[] = {
     { ngx_string("api_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_api_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_problem"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_problem,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },

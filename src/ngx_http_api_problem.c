@@ -28,15 +28,23 @@ static ngx_http_api_title_t  ngx_http_api_titles[] = {
     { NGX_HTTP_FORBIDDEN, "Forbidden" },
     { NGX_HTTP_NOT_FOUND, "Not Found" },
     { NGX_HTTP_NOT_ALLOWED, "Method Not Allowed" },
+    { NGX_HTTP_REQUEST_TIME_OUT, "Request Timeout" },
     { NGX_HTTP_CONFLICT, "Conflict" },
+    { NGX_HTTP_LENGTH_REQUIRED, "Length Required" },
     { NGX_HTTP_PRECONDITION_FAILED, "Precondition Failed" },
     { NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "Content Too Large" },
+    { NGX_HTTP_REQUEST_URI_TOO_LARGE, "URI Too Long" },
     { NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type" },
+    { NGX_HTTP_RANGE_NOT_SATISFIABLE, "Range Not Satisfiable" },
     { 422, "Unprocessable Content" },
     { 429, "Too Many Requests" },
     { NGX_HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error" },
+    { NGX_HTTP_NOT_IMPLEMENTED, "Not Implemented" },
+    { NGX_HTTP_BAD_GATEWAY, "Bad Gateway" },
     { NGX_HTTP_SERVICE_UNAVAILABLE, "Service Unavailable" },
     { NGX_HTTP_GATEWAY_TIME_OUT, "Gateway Timeout" },
+    { NGX_HTTP_VERSION_NOT_SUPPORTED, "HTTP Version Not Supported" },
+    { NGX_HTTP_INSUFFICIENT_STORAGE, "Insufficient Storage" },
     { 0, NULL }
 };
 
