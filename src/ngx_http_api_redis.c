@@ -10,12 +10,11 @@
  */
 
 
-#include <time.h>
+#include <sys/un.h>
 
 #include "ngx_http_api_redis_int.h"
-#include "ngx_http_api_response.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_metrics.h"
-#include "ngx_http_api_variables.h"
 
 
 static ngx_int_t ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn);
@@ -884,12 +883,80 @@ ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn, ngx_uint_t state)
 }
 
 
-ngx_uint_t
-ngx_http_api_redis_usec(void)
+/*
+ * api_redis_server host[:port] | unix:/path;
+ * A host name is resolved here, once: requests never wait on DNS.
+ */
+
+char *
+ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    struct timespec  ts;
+    ngx_http_api_main_conf_t *amcf = conf;
 
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+    u_char      text[NGX_SOCKADDR_STRLEN];
+    size_t      len;
+    ngx_url_t   u;
+    ngx_str_t  *value;
 
-    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (amcf->server.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len > 5 && ngx_strncasecmp(value[1].data,
+                                            (u_char *) "unix:", 5) == 0)
+    {
+        len = value[1].len - 5;
+
+        if (len >= sizeof(((struct sockaddr_un *) 0)->sun_path)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unix socket path \"%V\" is too long",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        amcf->unix_path = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->unix_path == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->unix_path, value[1].data + 5, len + 1);
+
+    } else {
+        ngx_memzero(&u, sizeof(ngx_url_t));
+
+        u.url = value[1];
+        u.default_port = NGX_HTTP_API_REDIS_PORT;
+
+        if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\": %s",
+                               &value[1], u.err ? u.err : "cannot parse");
+            return NGX_CONF_ERROR;
+        }
+
+        if (u.uri.len || u.naddrs == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\"", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
+                            NGX_SOCKADDR_STRLEN, 0);
+
+        amcf->host = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->host == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->host, text, len + 1);
+        amcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    }
+
+    amcf->server = value[1];
+    amcf->conf_file = cf->conf_file->file.name;
+    amcf->conf_line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
 }

@@ -25,6 +25,10 @@ typedef void (*ngx_http_api_redis_handler_pt)(ngx_http_request_t *r,
     void *data, redisReply *reply, ngx_int_t status);
 
 
+/* api_redis_server host[:port] | unix:/path; */
+char *ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
 ngx_int_t ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
     ngx_http_api_main_conf_t *amcf);
 void ngx_http_api_redis_exit_process(ngx_http_api_main_conf_t *amcf);

@@ -100,7 +100,6 @@ void ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn);
 void ngx_http_api_redis_arm(ngx_http_api_redis_conn_t *conn);
 void ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn,
     ngx_uint_t state);
-ngx_uint_t ngx_http_api_redis_usec(void);
 
 
 #endif /* _NGX_HTTP_API_REDIS_INT_H_INCLUDED_ */
