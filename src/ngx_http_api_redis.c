@@ -3,9 +3,10 @@
  * ngx_http_api_module: the per-worker Redis engine.
  *
  * A few persistent hiredis async connections per worker, driven by nginx
- * events.  Each connection goes connecting -> handshake (AUTH, SELECT,
- * SCRIPT LOAD, CLIENT SETNAME, pipelined) -> ready, and back to idle with
- * a jittered exponential backoff when anything fails.  Requests share the
+ * events (the adapter, redis_event.c).  Each connection goes connecting
+ * -> handshake (AUTH, SELECT, SCRIPT LOAD, CLIENT SETNAME, pipelined) ->
+ * ready, and back to idle with a jittered exponential backoff when
+ * anything fails.  Requests share the
  * connections (pipelining); their commands are redis_cmd.c's.
  */
 
@@ -31,18 +32,11 @@ static void ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac,
 static void ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep,
     void *privdata);
 
-static void ngx_http_api_redis_read_handler(ngx_event_t *ev);
-static void ngx_http_api_redis_write_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_timer_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_reconnect_handler(ngx_event_t *ev);
-static void ngx_http_api_redis_flush_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_lost(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_closed(ngx_http_api_redis_conn_t *conn);
 
-static void ngx_http_api_redis_add_read(void *privdata);
-static void ngx_http_api_redis_del_read(void *privdata);
-static void ngx_http_api_redis_add_write(void *privdata);
-static void ngx_http_api_redis_del_write(void *privdata);
-static void ngx_http_api_redis_cleanup(void *privdata);
-static void ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn);
 
 
 /*
@@ -101,9 +95,9 @@ ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
         conn->reconnect.log = cycle->log;
         conn->reconnect.cancelable = 1;
 
-        conn->flush.handler = ngx_http_api_redis_flush_handler;
-        conn->flush.data = conn;
-        conn->flush.log = cycle->log;
+        conn->lost = ngx_http_api_redis_lost;
+        conn->closed = ngx_http_api_redis_closed;
+        ngx_http_api_redis_event_init(conn, cycle->log);
 
         ngx_http_api_metrics_conn_state(amcf, NGX_HTTP_API_M_CONN_NONE,
                                         NGX_HTTP_API_REDIS_IDLE);
@@ -171,7 +165,6 @@ void
 ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
 {
     ngx_uint_t                  level;
-    ngx_connection_t           *c;
     redisAsyncContext          *ac;
     ngx_http_api_redis_t       *engine;
     ngx_http_api_main_conf_t   *amcf;
@@ -210,8 +203,7 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
         return;
     }
 
-    c = ngx_get_connection(ac->c.fd, engine->log);
-    if (c == NULL) {
+    if (ngx_http_api_redis_event_attach(conn, ac) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, engine->log, 0,
                       "api redis #%ui: no free worker connection",
                       conn->index);
@@ -221,24 +213,10 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
         return;
     }
 
-    c->data = conn;
-    c->read->handler = ngx_http_api_redis_read_handler;
-    c->write->handler = ngx_http_api_redis_write_handler;
-    c->read->log = engine->log;
-    c->write->log = engine->log;
-
-    conn->ac = ac;
-    conn->c = c;
     ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_CONNECTING);
     conn->reset_status = 0;
 
     ac->data = conn;
-    ac->ev.data = conn;
-    ac->ev.addRead = ngx_http_api_redis_add_read;
-    ac->ev.delRead = ngx_http_api_redis_del_read;
-    ac->ev.addWrite = ngx_http_api_redis_add_write;
-    ac->ev.delWrite = ngx_http_api_redis_del_write;
-    ac->ev.cleanup = ngx_http_api_redis_cleanup;
 
     (void) redisAsyncSetConnectCallback(ac, ngx_http_api_redis_connect_cb);
     (void) redisAsyncSetDisconnectCallback(ac,
@@ -592,63 +570,10 @@ ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac, int status)
 }
 
 
-static void
-ngx_http_api_redis_read_handler(ngx_event_t *ev)
-{
-    ngx_connection_t           *c = ev->data;
-    ngx_http_api_redis_conn_t  *conn = c->data;
-
-    if (c->close) {
-        /* worker_shutdown_timeout closes every connection */
-        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
-        return;
-    }
-
-    /*
-     * The read event is level-triggered: hiredis reads at most 16 KiB per
-     * call, and what it leaves in the socket wakes us again.  hiredis may
-     * free the context (and release c) inside this call.
-     */
-
-    redisAsyncHandleRead(conn->ac);
-}
 
 
-static void
-ngx_http_api_redis_write_handler(ngx_event_t *ev)
-{
-    ngx_connection_t           *c = ev->data;
-    ngx_http_api_redis_conn_t  *conn = c->data;
-
-    /* conn outlives the context: safe to touch after the call */
-
-    conn->writing = 1;
-    redisAsyncHandleWrite(conn->ac);
-    conn->writing = 0;
-}
 
 
-/*
- * Commands issued while the event loop handles one batch of events go
- * out together: hiredis asks for a write, we post this event, and it
- * writes once after the batch.  Only a write that would block waits for a
- * write event.  That saves an epoll_ctl() pair per command batch here and
- * read() calls in Redis.
- */
-
-static void
-ngx_http_api_redis_flush_handler(ngx_event_t *ev)
-{
-    ngx_http_api_redis_conn_t  *conn = ev->data;
-
-    if (conn->ac == NULL) {
-        return;
-    }
-
-    conn->writing = 1;
-    redisAsyncHandleWrite(conn->ac);
-    conn->writing = 0;
-}
 
 
 static void
@@ -727,102 +652,35 @@ ngx_http_api_redis_reconnect_handler(ngx_event_t *ev)
 }
 
 
-/*
- * hiredis event hooks.  Events are level-triggered (NGX_LEVEL_EVENT), so
- * data left behind by a partial read is never lost on edge-triggered epoll.
- */
+
+
+
+
+
+
+
+
+
+
+
+
+/* The adapter saw the connection closed under it (worker shutdown). */
 
 static void
-ngx_http_api_redis_add_read(void *privdata)
+ngx_http_api_redis_lost(ngx_http_api_redis_conn_t *conn)
 {
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || conn->c->read->active) {
-        return;
-    }
-
-    if (ngx_add_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
-                      "api redis #%ui: cannot add read event", conn->index);
-    }
-}
-
-
-static void
-ngx_http_api_redis_del_read(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || !conn->c->read->active) {
-        return;
-    }
-
-    (void) ngx_del_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
-}
-
-
-static void
-ngx_http_api_redis_add_write(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL) {
-        return;
-    }
-
-    if (!conn->writing && (conn->ac->c.flags & REDIS_CONNECTED)) {
-        if (!conn->flush.posted) {
-            ngx_post_event(&conn->flush, &ngx_posted_events);
-        }
-
-        return;
-    }
-
-    if (conn->c->write->active) {
-        return;
-    }
-
-    if (ngx_add_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
-                      "api redis #%ui: cannot add write event", conn->index);
-    }
-}
-
-
-static void
-ngx_http_api_redis_del_write(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || !conn->c->write->active) {
-        return;
-    }
-
-    (void) ngx_del_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
 }
 
 
 /*
- * hiredis is done with the context (it closes the fd right after).  May
- * be called more than once, and before or after the NULL-reply callbacks,
- * depending on the hiredis version.
+ * hiredis is done with the context (the adapter has released the nginx
+ * connection): back to idle, and reconnect later.
  */
 
 static void
-ngx_http_api_redis_cleanup(void *privdata)
+ngx_http_api_redis_closed(ngx_http_api_redis_conn_t *conn)
 {
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    ngx_http_api_redis_release(conn);
-
-    if (conn->flush.posted) {
-        ngx_delete_posted_event(&conn->flush);
-    }
-
     if (conn->ac == NULL) {
         return;
     }
@@ -835,40 +693,6 @@ ngx_http_api_redis_cleanup(void *privdata)
     }
 
     ngx_http_api_redis_schedule(conn);
-}
-
-
-static void
-ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn)
-{
-    ngx_connection_t  *c;
-
-    c = conn->c;
-    if (c == NULL) {
-        return;
-    }
-
-    conn->c = NULL;
-
-    if (c->read->active) {
-        (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
-    }
-
-    if (c->write->active) {
-        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
-    }
-
-    if (c->read->posted) {
-        ngx_delete_posted_event(c->read);
-    }
-
-    if (c->write->posted) {
-        ngx_delete_posted_event(c->write);
-    }
-
-    ngx_free_connection(c);
-
-    c->fd = (ngx_socket_t) -1;
 }
 
 

@@ -267,9 +267,10 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
     cmd->started = ngx_http_api_usec();
     cmd->timed_out = 0;
     cmd->script = script;
+    /* only a script's argv is used again: NOSCRIPT resends it */
     cmd->argc = argc;
-    cmd->argv = (const char **) argv;
-    cmd->argvlen = argvlen;
+    cmd->argv = script ? (const char **) argv : NULL;
+    cmd->argvlen = script ? argvlen : NULL;
 
     cln->handler = ngx_http_api_redis_detach;
     cln->data = cmd;
