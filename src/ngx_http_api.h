@@ -23,6 +23,8 @@ typedef struct ngx_http_api_ids_s    ngx_http_api_ids_t;
 typedef struct ngx_http_api_key_cache_s  ngx_http_api_key_cache_t;
 typedef struct ngx_http_api_digest_s     ngx_http_api_digest_t;
 typedef struct ngx_http_api_metrics_s  ngx_http_api_metrics_t;
+typedef struct ngx_http_api_op_s       ngx_http_api_op_t;
+typedef struct ngx_http_api_policy_s   ngx_http_api_policy_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -138,14 +140,15 @@ typedef struct {
 
 /*
  * The module's request context, shared by the access-phase policies and
- * the content handlers; ngx_http_api_ctx() creates it.  It begins with the
- * body: the body's read handlers find it with ngx_http_get_module_ctx().
- * An internal redirect clears it, as it does every module's context.
+ * the content handlers; ngx_http_api_ctx() (ctx.c) creates it.  It
+ * begins with the body: the body's read handlers find it with
+ * ngx_http_get_module_ctx().  An internal redirect clears it, as it does
+ * every module's context.
  */
 typedef struct {
     ngx_http_api_body_t          body;
-    void                        *op;        /* the resource API (handler.c) */
-    void                        *policy;    /* access-phase state */
+    ngx_http_api_op_t           *op;        /* the resource API (op.h) */
+    ngx_http_api_policy_t       *policy;    /* access phase (policy.h) */
 
     /* what the log variables and the metrics report */
     ngx_str_t                    key_name;
@@ -156,14 +159,6 @@ typedef struct {
     ngx_uint_t                   redis_time;      /* microseconds */
     ngx_uint_t                   redis_commands;  /* replies timed */
 } ngx_http_api_ctx_t;
-
-
-ngx_http_api_ctx_t *ngx_http_api_ctx(ngx_http_request_t *r);
-
-/* Configuration helpers of the directive handlers (module.c). */
-void ngx_http_api_needs_redis(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf);
-ngx_http_core_loc_conf_t *ngx_http_api_prefix_location(ngx_conf_t *cf,
-    ngx_command_t *cmd);
 
 
 extern ngx_module_t  ngx_http_api_module;

@@ -5,12 +5,13 @@
  * One handler in nginx's access phase runs, in order, the API key check
  * and the rate limits configured for the location.  Each may need one
  * Redis round trip; the phase is then suspended (NGX_AGAIN) and the reply
- * handler resumes it with ngx_http_core_run_phases(), which calls this
- * handler again to go on from where it stopped.
+ * handler resumes it with ngx_http_api_policy_resume(), which calls this
+ * handler again to go on from where it stopped (ngx_http_api_redis.h).
  */
 
 
 #include "ngx_http_api_access.h"
+#include "ngx_http_api_policy.h"
 #include "ngx_http_api_keys.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_response.h"
@@ -52,7 +53,6 @@ static ngx_int_t
 ngx_http_api_access_handler(ngx_http_request_t *r)
 {
     ngx_int_t                 rc;
-    ngx_http_api_ctx_t       *ctx;
     ngx_http_api_policy_t    *st;
     ngx_http_api_loc_conf_t  *alcf;
 
@@ -62,20 +62,9 @@ ngx_http_api_access_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    ctx = ngx_http_api_ctx(r);
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    st = ctx->policy;
-
+    st = ngx_http_api_policy(r);
     if (st == NULL) {
-        st = ngx_pcalloc(r->pool, sizeof(ngx_http_api_policy_t));
-        if (st == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ctx->policy = st;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (st->waiting) {
@@ -122,46 +111,8 @@ suspend:
     st->waiting = 1;
     r->write_event_handler = ngx_http_request_empty_handler;
 
+    /* the access phase's answer while a command is in flight */
     return NGX_AGAIN;
-}
-
-
-/*
- * Called by a policy's reply handler: the engine held the request for the
- * reply (r->main->count++); the phase handlers take over again.
- */
-
-void
-ngx_http_api_access_resume(ngx_http_request_t *r)
-{
-    ngx_http_api_ctx_t     *ctx;
-    ngx_http_api_policy_t  *st;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_api_module);
-    st = ctx->policy;
-
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "api access: resume, status:%ui", st->status);
-
-    st->waiting = 0;
-    r->main->count--;
-
-    r->read_event_handler = ngx_http_block_reading;
-    r->write_event_handler = ngx_http_core_run_phases;
-
-    ngx_http_core_run_phases(r);
-}
-
-
-void
-ngx_http_api_access_deny(ngx_http_api_policy_t *st, ngx_uint_t status,
-    const char *code, const char *detail)
-{
-    if (st->status == 0) {
-        st->status = status;
-        st->code = code;
-        st->detail = detail;
-    }
 }
 
 

@@ -9,9 +9,10 @@
  */
 
 
-#include <time.h>
-
 #include "ngx_http_api_health.h"
+#include "ngx_http_api_conf.h"
+#include "ngx_http_api_ctx.h"
+#include "ngx_http_api_metrics.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
 
@@ -20,15 +21,57 @@
 
 
 typedef struct {
-    struct timespec   start;
+    ngx_uint_t        start;    /* ngx_http_api_usec() */
 } ngx_http_api_health_ctx_t;
 
 
+static ngx_int_t ngx_http_api_health_handler(ngx_http_request_t *r);
 static void ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
 
 
-ngx_int_t
+/* api_health [ready | live]; */
+
+char *
+ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_api_loc_conf_t *alcf = conf;
+
+    ngx_str_t                 *value;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (alcf->health != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 1 || ngx_strcmp(value[1].data, "ready") == 0) {
+        alcf->health = NGX_HTTP_API_HEALTH_READY;
+
+        ngx_http_api_needs_redis(cf,
+            ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module));
+
+    } else if (ngx_strcmp(value[1].data, "live") == 0) {
+        alcf->health = NGX_HTTP_API_HEALTH_LIVE;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"api_health\": use "
+                           "\"ready\" or \"live\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_api_health_handler;
+
+    ngx_http_api_metrics_mark(alcf);
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
 ngx_http_api_health_handler(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
@@ -61,7 +104,7 @@ ngx_http_api_health_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    (void) clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+    ctx->start = ngx_http_api_usec();
 
     rc = ngx_http_api_redis_send(r, ngx_http_api_health_reply, ctx,
                                  1, argv, argvlen);
@@ -82,7 +125,6 @@ ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
     u_char                   *body, *p;
     ngx_int_t                 rc;
     ngx_uint_t                us;
-    struct timespec           now;
     ngx_http_api_loc_conf_t  *alcf;
 
     if (status != NGX_OK) {
@@ -103,10 +145,7 @@ ngx_http_api_health_reply(ngx_http_request_t *r, void *data,
         return;
     }
 
-    (void) clock_gettime(CLOCK_MONOTONIC, &now);
-
-    us = (now.tv_sec - ctx->start.tv_sec) * 1000000
-         + (now.tv_nsec - ctx->start.tv_nsec) / 1000;
+    us = ngx_http_api_usec() - ctx->start;
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_api_module);
 

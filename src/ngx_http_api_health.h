@@ -16,7 +16,7 @@
 #define NGX_HTTP_API_HEALTH_LIVE   2
 
 
-ngx_int_t ngx_http_api_health_handler(ngx_http_request_t *r);
+char *ngx_http_api_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 
 #endif /* _NGX_HTTP_API_HEALTH_H_INCLUDED_ */

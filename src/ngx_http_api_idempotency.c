@@ -14,6 +14,7 @@
 
 
 #include "ngx_http_api_idempotency.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_metrics.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"

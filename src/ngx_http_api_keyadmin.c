@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "ngx_http_api_keyadmin.h"
+#include "ngx_http_api_conf.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_body.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_keys.h"

@@ -13,6 +13,7 @@
 
 
 #include "ngx_http_api_keys.h"
+#include "ngx_http_api_conf.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_metrics.h"
@@ -192,14 +193,14 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
         if (rc == NGX_DECLINED) {
             ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_MISSING);
-            ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
+            ngx_http_api_policy_deny(st, NGX_HTTP_UNAUTHORIZED,
                                      "api_key_missing",
                                      "This resource needs an API key.");
             st->authenticate = NGX_HTTP_API_BEARER;
 
         } else {
             ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_INVALID);
-            ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED,
+            ngx_http_api_policy_deny(st, NGX_HTTP_UNAUTHORIZED,
                                      "api_key_invalid",
                                      "The API key is not valid.");
             st->authenticate = NGX_HTTP_API_BEARER_INVALID;
@@ -256,7 +257,7 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
     st->key_done = 1;
     ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_UNAVAILABLE);
-    ngx_http_api_access_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
+    ngx_http_api_policy_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
                              "api_key_unavailable",
                              "The API key cannot be checked now; try "
                              "again shortly.");
@@ -396,7 +397,7 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
         }
 
         ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_UNAVAILABLE);
-        ngx_http_api_access_deny(st, status == NGX_HTTP_GATEWAY_TIME_OUT
+        ngx_http_api_policy_deny(st, status == NGX_HTTP_GATEWAY_TIME_OUT
                                      ? NGX_HTTP_GATEWAY_TIME_OUT
                                      : NGX_HTTP_SERVICE_UNAVAILABLE,
                                  "api_key_unavailable",
@@ -409,7 +410,7 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "api key: unexpected HMGET reply");
-        ngx_http_api_access_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
+        ngx_http_api_policy_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                  "internal_error", "Unexpected reply.");
         goto done;
     }
@@ -460,13 +461,13 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
     }
 
     if (ngx_http_api_keys_decide(r, lk->alcf, st, entry) != NGX_OK) {
-        ngx_http_api_access_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
+        ngx_http_api_policy_deny(st, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                  "internal_error", "Out of memory.");
     }
 
 done:
 
-    ngx_http_api_access_resume(r);
+    ngx_http_api_policy_resume(r);
 }
 
 
@@ -480,7 +481,7 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
     if (!e->found) {
         ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_INVALID);
-        ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_invalid",
+        ngx_http_api_policy_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_invalid",
                                  "The API key is not valid.");
         st->authenticate = NGX_HTTP_API_BEARER_INVALID;
         return NGX_OK;
@@ -488,7 +489,7 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
     if (e->expires && e->expires <= ngx_time()) {
         ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_EXPIRED);
-        ngx_http_api_access_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_expired",
+        ngx_http_api_policy_deny(st, NGX_HTTP_UNAUTHORIZED, "api_key_expired",
                                  "The API key has expired.");
         st->authenticate = NGX_HTTP_API_BEARER_INVALID;
         return NGX_OK;
@@ -510,7 +511,7 @@ ngx_http_api_keys_decide(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
     ngx_http_api_metrics_count(r, NGX_HTTP_API_M_AUTH_FORBIDDEN);
 
-    ngx_http_api_access_deny(st, NGX_HTTP_FORBIDDEN, "insufficient_scope",
+    ngx_http_api_policy_deny(st, NGX_HTTP_FORBIDDEN, "insufficient_scope",
                              "The API key lacks the scope this request "
                              "needs (see WWW-Authenticate).");
 

@@ -9,7 +9,7 @@
 
 
 #include "ngx_http_api.h"
-#include "ngx_http_api_access.h"
+#include "ngx_http_api_policy.h"
 
 
 #define NGX_HTTP_API_KEYS_CREATE   0

@@ -12,6 +12,7 @@
 
 
 #include "ngx_http_api_limit.h"
+#include "ngx_http_api_conf.h"
 #include "ngx_http_api_limit_local.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_parse.h"
@@ -627,7 +628,7 @@ ngx_http_api_limit_reply(ngx_http_request_t *r, void *data,
 done:
 
     st->limit_done = 1;
-    ngx_http_api_access_resume(r);
+    ngx_http_api_policy_resume(r);
     return;
 
 bad:
@@ -705,7 +706,7 @@ ngx_http_api_limit_failed(ngx_http_request_t *r,
 
         case NGX_HTTP_API_LIMIT_FAIL_CLOSED:
             ngx_http_api_metrics_count(r, NGX_HTTP_API_M_RL_FAILED_CLOSED);
-            ngx_http_api_access_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
+            ngx_http_api_policy_deny(st, NGX_HTTP_SERVICE_UNAVAILABLE,
                                      "ratelimit_unavailable",
                                      "The rate limit cannot be checked "
                                      "now; try again shortly.");
@@ -786,7 +787,7 @@ ngx_http_api_limit_decide(ngx_http_request_t *r,
             st->retry_after = ngx_max(ngx_max(ls->retry, 1), st->retry_after);
         }
 
-        ngx_http_api_access_deny(st, NGX_HTTP_TOO_MANY_REQUESTS,
+        ngx_http_api_policy_deny(st, NGX_HTTP_TOO_MANY_REQUESTS,
                                  "rate_limited",
                                  "Too many requests; retry after the "
                                  "number of seconds in Retry-After.");

@@ -10,7 +10,7 @@
 
 
 #include "ngx_http_api.h"
-#include "ngx_http_api_access.h"
+#include "ngx_http_api_policy.h"
 
 
 char *ngx_http_api_limit_req_zone(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -10,7 +10,7 @@
 
 
 #include "ngx_http_api.h"
-#include "ngx_http_api_access.h"
+#include "ngx_http_api_policy.h"
 
 
 typedef struct {

@@ -19,7 +19,7 @@ static void ngx_http_api_list_reply(ngx_http_request_t *r, void *data,
 /* GET/HEAD /{c}?limit=&cursor=: one EVALSHA of the list script. */
 
 ngx_int_t
-ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
+ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *op)
 {
     u_char       *p;
     ngx_int_t     rc;
@@ -27,11 +27,11 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
     const char  **argv;
     size_t       *argvlen;
 
-    ctx->op = NGX_HTTP_API_OP_LIST;
-    ctx->limit = ctx->alcf->limit_default;
+    op->kind = NGX_HTTP_API_OP_LIST;
+    op->limit = op->alcf->limit_default;
 
     if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK
-        && ngx_http_api_parse_limit(&value, ctx->alcf->limit_max, &ctx->limit)
+        && ngx_http_api_parse_limit(&value, op->alcf->limit_max, &op->limit)
            != NGX_OK)
     {
         p = ngx_pnalloc(r->pool, 64);
@@ -40,7 +40,7 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
         }
 
         *ngx_snprintf(p, 63, "\"limit\" must be an integer from 1 to %ui.",
-                      ctx->alcf->limit_max) = '\0';
+                      op->alcf->limit_max) = '\0';
 
         return ngx_http_api_send_problem(r, NGX_HTTP_BAD_REQUEST,
                                          "invalid_limit", (char *) p);
@@ -75,14 +75,14 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
 
     /* the documents' key prefix: the index key "<prefix>{<c>}" and ":" */
 
-    prefix.len = ctx->index.len + 1;
+    prefix.len = op->index.len + 1;
     prefix.data = ngx_pnalloc(r->pool, prefix.len);
     if (prefix.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_memcpy(prefix.data, ctx->index.data, ctx->index.len);
-    prefix.data[ctx->index.len] = ':';
+    ngx_memcpy(prefix.data, op->index.data, op->index.len);
+    prefix.data[op->index.len] = ':';
 
     argv = ngx_palloc(r->pool, 5 * sizeof(char *));
     argvlen = ngx_palloc(r->pool, 5 * sizeof(size_t));
@@ -91,20 +91,20 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *ctx)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    argv[0] = (const char *) ctx->index.data;
-    argvlen[0] = ctx->index.len;
+    argv[0] = (const char *) op->index.data;
+    argvlen[0] = op->index.len;
     argv[1] = (const char *) prefix.data;
     argvlen[1] = prefix.len;
     argv[2] = (const char *) start.data;
     argvlen[2] = start.len;
     argv[3] = (const char *) p;
-    argvlen[3] = ngx_sprintf(p, "%ui", ctx->limit) - p;
+    argvlen[3] = ngx_sprintf(p, "%ui", op->limit) - p;
     p += argvlen[3];
     argv[4] = (const char *) p;
-    argvlen[4] = ngx_sprintf(p, "%uz", ctx->alcf->list_max_size) - p;
+    argvlen[4] = ngx_sprintf(p, "%uz", op->alcf->list_max_size) - p;
 
-    rc = ngx_http_api_redis_eval(r, ngx_http_api_list_reply, ctx,
-                                 ctx->amcf->store[NGX_HTTP_API_SCRIPT_LIST],
+    rc = ngx_http_api_redis_eval(r, ngx_http_api_list_reply, op,
+                                 op->amcf->store[NGX_HTTP_API_SCRIPT_LIST],
                                  1, 5, argv, argvlen);
     if (rc == NGX_OK) {
         return NGX_DONE;
@@ -118,7 +118,7 @@ static void
 ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     ngx_int_t status)
 {
-    ngx_http_api_op_t *ctx = data;
+    ngx_http_api_op_t *op = data;
 
     u_char      *body, *p, *link;
     size_t       len, i, n, clen;
@@ -190,7 +190,7 @@ ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 
         /* Link: <{base}{c}?limit=N&cursor=X>; rel="next" */
 
-        len = ctx->alcf->base.len + ctx->collection.len + dst.len
+        len = op->alcf->base.len + op->collection.len + dst.len
               + sizeof("<?limit=&cursor=>; rel=\"next\"") + NGX_INT_T_LEN;
 
         link = ngx_pnalloc(r->pool, len);
@@ -200,7 +200,7 @@ ngx_http_api_list_reply(ngx_http_request_t *r, void *data, redisReply *reply,
         }
 
         len = ngx_sprintf(link, "<%V%V?limit=%ui&cursor=%V>; rel=\"next\"",
-                          &ctx->alcf->base, &ctx->collection, ctx->limit,
+                          &op->alcf->base, &op->collection, op->limit,
                           &dst)
               - link;
 

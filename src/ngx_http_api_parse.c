@@ -301,3 +301,19 @@ ngx_http_api_parse_name(u_char *p, size_t len, size_t max, const char *extra)
 
     return 1;
 }
+
+
+u_char *
+ngx_http_api_write_uint(u_char *p, uint64_t n)
+{
+    u_char   tmp[NGX_INT64_LEN], *t;
+
+    t = tmp + NGX_INT64_LEN;
+
+    do {
+        *--t = (u_char) (n % 10 + '0');
+        n /= 10;
+    } while (n);
+
+    return ngx_cpymem(p, t, tmp + NGX_INT64_LEN - t);
+}

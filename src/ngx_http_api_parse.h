@@ -81,5 +81,8 @@ ngx_int_t ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch);
 ngx_uint_t ngx_http_api_parse_name(u_char *p, size_t len, size_t max,
     const char *extra);
 
+/* Writes n in decimal, without ngx_sprintf()'s cost; returns the end. */
+u_char *ngx_http_api_write_uint(u_char *p, uint64_t n);
+
 
 #endif /* _NGX_HTTP_API_PARSE_H_INCLUDED_ */

@@ -3,19 +3,19 @@
  * ngx_http_api_module: the per-worker Redis engine.
  *
  * A few persistent hiredis async connections per worker, driven by nginx
- * events.  Each connection goes connecting -> handshake (AUTH, SELECT,
- * SCRIPT LOAD, CLIENT SETNAME, pipelined) -> ready, and back to idle with
- * a jittered exponential backoff when anything fails.  Requests share the
+ * events (the adapter, redis_event.c).  Each connection goes connecting
+ * -> handshake (AUTH, SELECT, SCRIPT LOAD, CLIENT SETNAME, pipelined) ->
+ * ready, and back to idle with a jittered exponential backoff when
+ * anything fails.  Requests share the
  * connections (pipelining); their commands are redis_cmd.c's.
  */
 
 
-#include <time.h>
+#include <sys/un.h>
 
 #include "ngx_http_api_redis_int.h"
-#include "ngx_http_api_response.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_metrics.h"
-#include "ngx_http_api_variables.h"
 
 
 static ngx_int_t ngx_http_api_redis_handshake(ngx_http_api_redis_conn_t *conn);
@@ -32,18 +32,11 @@ static void ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac,
 static void ngx_http_api_redis_step_cb(redisAsyncContext *ac, void *rep,
     void *privdata);
 
-static void ngx_http_api_redis_read_handler(ngx_event_t *ev);
-static void ngx_http_api_redis_write_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_timer_handler(ngx_event_t *ev);
 static void ngx_http_api_redis_reconnect_handler(ngx_event_t *ev);
-static void ngx_http_api_redis_flush_handler(ngx_event_t *ev);
+static void ngx_http_api_redis_lost(ngx_http_api_redis_conn_t *conn);
+static void ngx_http_api_redis_closed(ngx_http_api_redis_conn_t *conn);
 
-static void ngx_http_api_redis_add_read(void *privdata);
-static void ngx_http_api_redis_del_read(void *privdata);
-static void ngx_http_api_redis_add_write(void *privdata);
-static void ngx_http_api_redis_del_write(void *privdata);
-static void ngx_http_api_redis_cleanup(void *privdata);
-static void ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn);
 
 
 /*
@@ -102,9 +95,9 @@ ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
         conn->reconnect.log = cycle->log;
         conn->reconnect.cancelable = 1;
 
-        conn->flush.handler = ngx_http_api_redis_flush_handler;
-        conn->flush.data = conn;
-        conn->flush.log = cycle->log;
+        conn->lost = ngx_http_api_redis_lost;
+        conn->closed = ngx_http_api_redis_closed;
+        ngx_http_api_redis_event_init(conn, cycle->log);
 
         ngx_http_api_metrics_conn_state(amcf, NGX_HTTP_API_M_CONN_NONE,
                                         NGX_HTTP_API_REDIS_IDLE);
@@ -172,7 +165,6 @@ void
 ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
 {
     ngx_uint_t                  level;
-    ngx_connection_t           *c;
     redisAsyncContext          *ac;
     ngx_http_api_redis_t       *engine;
     ngx_http_api_main_conf_t   *amcf;
@@ -211,8 +203,7 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
         return;
     }
 
-    c = ngx_get_connection(ac->c.fd, engine->log);
-    if (c == NULL) {
+    if (ngx_http_api_redis_event_attach(conn, ac) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, engine->log, 0,
                       "api redis #%ui: no free worker connection",
                       conn->index);
@@ -222,24 +213,10 @@ ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn)
         return;
     }
 
-    c->data = conn;
-    c->read->handler = ngx_http_api_redis_read_handler;
-    c->write->handler = ngx_http_api_redis_write_handler;
-    c->read->log = engine->log;
-    c->write->log = engine->log;
-
-    conn->ac = ac;
-    conn->c = c;
     ngx_http_api_redis_state(conn, NGX_HTTP_API_REDIS_CONNECTING);
     conn->reset_status = 0;
 
     ac->data = conn;
-    ac->ev.data = conn;
-    ac->ev.addRead = ngx_http_api_redis_add_read;
-    ac->ev.delRead = ngx_http_api_redis_del_read;
-    ac->ev.addWrite = ngx_http_api_redis_add_write;
-    ac->ev.delWrite = ngx_http_api_redis_del_write;
-    ac->ev.cleanup = ngx_http_api_redis_cleanup;
 
     (void) redisAsyncSetConnectCallback(ac, ngx_http_api_redis_connect_cb);
     (void) redisAsyncSetDisconnectCallback(ac,
@@ -593,63 +570,10 @@ ngx_http_api_redis_disconnect_cb(const redisAsyncContext *ac, int status)
 }
 
 
-static void
-ngx_http_api_redis_read_handler(ngx_event_t *ev)
-{
-    ngx_connection_t           *c = ev->data;
-    ngx_http_api_redis_conn_t  *conn = c->data;
-
-    if (c->close) {
-        /* worker_shutdown_timeout closes every connection */
-        ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
-        return;
-    }
-
-    /*
-     * The read event is level-triggered: hiredis reads at most 16 KiB per
-     * call, and what it leaves in the socket wakes us again.  hiredis may
-     * free the context (and release c) inside this call.
-     */
-
-    redisAsyncHandleRead(conn->ac);
-}
 
 
-static void
-ngx_http_api_redis_write_handler(ngx_event_t *ev)
-{
-    ngx_connection_t           *c = ev->data;
-    ngx_http_api_redis_conn_t  *conn = c->data;
-
-    /* conn outlives the context: safe to touch after the call */
-
-    conn->writing = 1;
-    redisAsyncHandleWrite(conn->ac);
-    conn->writing = 0;
-}
 
 
-/*
- * Commands issued while the event loop handles one batch of events go
- * out together: hiredis asks for a write, we post this event, and it
- * writes once after the batch.  Only a write that would block waits for a
- * write event.  That saves an epoll_ctl() pair per command batch here and
- * read() calls in Redis.
- */
-
-static void
-ngx_http_api_redis_flush_handler(ngx_event_t *ev)
-{
-    ngx_http_api_redis_conn_t  *conn = ev->data;
-
-    if (conn->ac == NULL) {
-        return;
-    }
-
-    conn->writing = 1;
-    redisAsyncHandleWrite(conn->ac);
-    conn->writing = 0;
-}
 
 
 static void
@@ -728,102 +652,35 @@ ngx_http_api_redis_reconnect_handler(ngx_event_t *ev)
 }
 
 
-/*
- * hiredis event hooks.  Events are level-triggered (NGX_LEVEL_EVENT), so
- * data left behind by a partial read is never lost on edge-triggered epoll.
- */
+
+
+
+
+
+
+
+
+
+
+
+
+/* The adapter saw the connection closed under it (worker shutdown). */
 
 static void
-ngx_http_api_redis_add_read(void *privdata)
+ngx_http_api_redis_lost(ngx_http_api_redis_conn_t *conn)
 {
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || conn->c->read->active) {
-        return;
-    }
-
-    if (ngx_add_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
-                      "api redis #%ui: cannot add read event", conn->index);
-    }
-}
-
-
-static void
-ngx_http_api_redis_del_read(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || !conn->c->read->active) {
-        return;
-    }
-
-    (void) ngx_del_event(conn->c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
-}
-
-
-static void
-ngx_http_api_redis_add_write(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL) {
-        return;
-    }
-
-    if (!conn->writing && (conn->ac->c.flags & REDIS_CONNECTED)) {
-        if (!conn->flush.posted) {
-            ngx_post_event(&conn->flush, &ngx_posted_events);
-        }
-
-        return;
-    }
-
-    if (conn->c->write->active) {
-        return;
-    }
-
-    if (ngx_add_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ALERT, conn->engine->log, 0,
-                      "api redis #%ui: cannot add write event", conn->index);
-    }
-}
-
-
-static void
-ngx_http_api_redis_del_write(void *privdata)
-{
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    if (conn->c == NULL || !conn->c->write->active) {
-        return;
-    }
-
-    (void) ngx_del_event(conn->c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    ngx_http_api_redis_reset(conn, NGX_HTTP_SERVICE_UNAVAILABLE);
 }
 
 
 /*
- * hiredis is done with the context (it closes the fd right after).  May
- * be called more than once, and before or after the NULL-reply callbacks,
- * depending on the hiredis version.
+ * hiredis is done with the context (the adapter has released the nginx
+ * connection): back to idle, and reconnect later.
  */
 
 static void
-ngx_http_api_redis_cleanup(void *privdata)
+ngx_http_api_redis_closed(ngx_http_api_redis_conn_t *conn)
 {
-    ngx_http_api_redis_conn_t  *conn = privdata;
-
-    ngx_http_api_redis_release(conn);
-
-    if (conn->flush.posted) {
-        ngx_delete_posted_event(&conn->flush);
-    }
-
     if (conn->ac == NULL) {
         return;
     }
@@ -839,40 +696,6 @@ ngx_http_api_redis_cleanup(void *privdata)
 }
 
 
-static void
-ngx_http_api_redis_release(ngx_http_api_redis_conn_t *conn)
-{
-    ngx_connection_t  *c;
-
-    c = conn->c;
-    if (c == NULL) {
-        return;
-    }
-
-    conn->c = NULL;
-
-    if (c->read->active) {
-        (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
-    }
-
-    if (c->write->active) {
-        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
-    }
-
-    if (c->read->posted) {
-        ngx_delete_posted_event(c->read);
-    }
-
-    if (c->write->posted) {
-        ngx_delete_posted_event(c->write);
-    }
-
-    ngx_free_connection(c);
-
-    c->fd = (ngx_socket_t) -1;
-}
-
-
 /* Every state change goes through here: the metrics count connections. */
 
 void
@@ -884,12 +707,80 @@ ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn, ngx_uint_t state)
 }
 
 
-ngx_uint_t
-ngx_http_api_redis_usec(void)
+/*
+ * api_redis_server host[:port] | unix:/path;
+ * A host name is resolved here, once: requests never wait on DNS.
+ */
+
+char *
+ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    struct timespec  ts;
+    ngx_http_api_main_conf_t *amcf = conf;
 
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+    u_char      text[NGX_SOCKADDR_STRLEN];
+    size_t      len;
+    ngx_url_t   u;
+    ngx_str_t  *value;
 
-    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (amcf->server.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len > 5 && ngx_strncasecmp(value[1].data,
+                                            (u_char *) "unix:", 5) == 0)
+    {
+        len = value[1].len - 5;
+
+        if (len >= sizeof(((struct sockaddr_un *) 0)->sun_path)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unix socket path \"%V\" is too long",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        amcf->unix_path = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->unix_path == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->unix_path, value[1].data + 5, len + 1);
+
+    } else {
+        ngx_memzero(&u, sizeof(ngx_url_t));
+
+        u.url = value[1];
+        u.default_port = NGX_HTTP_API_REDIS_PORT;
+
+        if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\": %s",
+                               &value[1], u.err ? u.err : "cannot parse");
+            return NGX_CONF_ERROR;
+        }
+
+        if (u.uri.len || u.naddrs == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid Redis address \"%V\"", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
+                            NGX_SOCKADDR_STRLEN, 0);
+
+        amcf->host = ngx_pnalloc(cf->pool, len + 1);
+        if (amcf->host == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_cpystrn(amcf->host, text, len + 1);
+        amcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    }
+
+    amcf->server = value[1];
+    amcf->conf_file = cf->conf_file->file.name;
+    amcf->conf_line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
 }

@@ -11,9 +11,9 @@
 #include <ngx_sha1.h>
 
 #include "ngx_http_api_redis_int.h"
-#include "ngx_http_api_response.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_metrics.h"
-#include "ngx_http_api_variables.h"
+#include "ngx_http_api_parse.h"
 
 
 static ngx_http_api_redis_conn_t *ngx_http_api_redis_pick(
@@ -264,12 +264,13 @@ ngx_http_api_redis_submit(ngx_http_request_t *r,
     cmd->handler = handler;
     cmd->data = data;
     cmd->sent = ngx_current_msec;
-    cmd->started = ngx_http_api_redis_usec();
+    cmd->started = ngx_http_api_usec();
     cmd->timed_out = 0;
     cmd->script = script;
+    /* only a script's argv is used again: NOSCRIPT resends it */
     cmd->argc = argc;
-    cmd->argv = (const char **) argv;
-    cmd->argvlen = argvlen;
+    cmd->argv = script ? (const char **) argv : NULL;
+    cmd->argvlen = script ? argvlen : NULL;
 
     cln->handler = ngx_http_api_redis_detach;
     cln->data = cmd;
@@ -464,8 +465,7 @@ ngx_http_api_redis_reply_cb(redisAsyncContext *ac, void *rep, void *privdata)
         cmd->r = NULL;
         cmd->cln = NULL;
 
-        ngx_http_api_variables_redis_time(r,
-                                 ngx_http_api_redis_usec() - cmd->started);
+        ngx_http_api_ctx_redis_time(r, ngx_http_api_usec() - cmd->started);
 
         cmd->handler(r, cmd->data, reply, status);
 

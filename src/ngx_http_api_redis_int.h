@@ -1,7 +1,8 @@
 
 /*
- * ngx_http_api_module: the Redis engine's own types, shared by its two
- * halves: connections (redis.c) and request commands (redis_cmd.c).
+ * ngx_http_api_module: the Redis engine's own types, shared by its
+ * parts: connections (redis.c), request commands (redis_cmd.c) and the
+ * event adapter (redis_event.c).
  * Nothing outside the engine includes this.
  */
 
@@ -79,6 +80,10 @@ struct ngx_http_api_redis_conn_s {
     ngx_event_t                      reconnect;
     ngx_event_t                      flush;     /* posted: one write per loop */
     unsigned                         writing:1;
+
+    /* the adapter's calls into the engine (redis.c) */
+    void                           (*lost)(ngx_http_api_redis_conn_t *conn);
+    void                           (*closed)(ngx_http_api_redis_conn_t *conn);
 };
 
 
@@ -95,12 +100,18 @@ struct ngx_http_api_redis_s {
 };
 
 
+/* redis_event.c: the adapter between hiredis and nginx's events */
+void ngx_http_api_redis_event_init(ngx_http_api_redis_conn_t *conn,
+    ngx_log_t *log);
+ngx_int_t ngx_http_api_redis_event_attach(ngx_http_api_redis_conn_t *conn,
+    redisAsyncContext *ac);
+void ngx_http_api_redis_event_release(ngx_http_api_redis_conn_t *conn);
+
 /* redis.c */
 void ngx_http_api_redis_connect(ngx_http_api_redis_conn_t *conn);
 void ngx_http_api_redis_arm(ngx_http_api_redis_conn_t *conn);
 void ngx_http_api_redis_state(ngx_http_api_redis_conn_t *conn,
     ngx_uint_t state);
-ngx_uint_t ngx_http_api_redis_usec(void);
 
 
 #endif /* _NGX_HTTP_API_REDIS_INT_H_INCLUDED_ */

@@ -5,6 +5,7 @@
 
 
 #include "ngx_http_api_response.h"
+#include "ngx_http_api_ctx.h"
 #include "ngx_http_api_problem.h"
 
 
@@ -286,18 +287,3 @@ ngx_http_api_send_reply_problem(ngx_http_request_t *r, redisReply *reply)
                                      "Unexpected answer from Redis.");
 }
 
-
-u_char *
-ngx_http_api_write_uint(u_char *p, uint64_t n)
-{
-    u_char   tmp[NGX_INT64_LEN], *t;
-
-    t = tmp + NGX_INT64_LEN;
-
-    do {
-        *--t = (u_char) (n % 10 + '0');
-        n /= 10;
-    } while (n);
-
-    return ngx_cpymem(p, t, tmp + NGX_INT64_LEN - t);
-}

@@ -51,9 +51,6 @@ ngx_int_t ngx_http_api_send_redis_problem(ngx_http_request_t *r,
 ngx_int_t ngx_http_api_send_reply_problem(ngx_http_request_t *r,
     redisReply *reply);
 
-/* Writes n in decimal, without ngx_sprintf()'s cost; returns the end. */
-u_char *ngx_http_api_write_uint(u_char *p, uint64_t n);
-
 /*
  * Adds a response header; name and value must outlive the request
  * (literals or r->pool memory).  A NULL body sends no Content-Type.

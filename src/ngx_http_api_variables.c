@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_api_variables.h"
+#include "ngx_http_api_ctx.h"
 
 
 static ngx_int_t ngx_http_api_variable_str(ngx_http_request_t *r,
@@ -59,21 +60,6 @@ ngx_http_api_variables_add(ngx_conf_t *cf)
     }
 
     return NGX_OK;
-}
-
-
-void
-ngx_http_api_variables_redis_time(ngx_http_request_t *r, ngx_uint_t usec)
-{
-    ngx_http_api_ctx_t  *ctx;
-
-    ctx = ngx_http_api_ctx(r);
-    if (ctx == NULL) {
-        return;
-    }
-
-    ctx->redis_time += usec;
-    ctx->redis_commands++;
 }
 
 
