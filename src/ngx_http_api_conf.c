@@ -34,6 +34,13 @@ ngx_http_api_prefix_location(ngx_conf_t *cf, ngx_command_t *cmd)
         return NULL;
     }
 
+    if (clcf->exact_match) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" needs a prefix location, not the exact "
+                           "match \"= %V\"", &cmd->name, &clcf->name);
+        return NULL;
+    }
+
     return clcf;
 }
 

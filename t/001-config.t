@@ -276,6 +276,18 @@ qr{\[emerg\] .*\Q"api_keys" needs a prefix location that ends with "/", not "/ke
 
 
 
+=== TEST 21b: api needs a prefix location, not an exact match
+--- http_config
+    api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /v1/ { api; api_collection items; }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Q"api" needs a prefix location, not the exact match "= /v1/"\E}
+
+
+
 === TEST 22: api_limit_req cannot name the metrics zone
 --- http_config
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
