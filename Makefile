@@ -6,6 +6,8 @@
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
 #   make test         install what is missing, build, run the whole t/ suite
 #   make test-cpan    the suite under the CPAN Test::Nginx found on PERL5LIB
+#   make test-schema  build the JSON Schema validator standalone and run the
+#                     official JSON-Schema-Test-Suite (draft7) through it
 #   make test-valgrind  the suite with nginx under valgrind memcheck
 #   make test-asan    the suite with the module built with ASan + UBSan,
 #                     loaded into the stock nginx
@@ -34,7 +36,8 @@ FAULTS_PORT       ?= 8096
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT FAULTS_REDIS_PORT FAULTS_PORT
 
-.PHONY: all deps run test test-cpan test-valgrind test-asan test-faults fuzz bench clean
+.PHONY: all deps run test test-cpan test-schema test-valgrind test-asan \
+        test-faults fuzz bench clean
 
 all: $(MODULE)
 
@@ -64,6 +67,12 @@ test-cpan: deps
 	EXTRA_PACKAGES=liblist-moreutils-perl tools/deps
 	$(MAKE) all
 	TEST_REQUIRE_CPAN=1 tools/test
+
+test-schema:
+	EXTRA_PACKAGES="clang libclang-rt-14-dev json-schema-test-suite" \
+	    tools/deps
+	$(MAKE) all
+	BUILD=$(BUILD) tools/test-schema
 
 test-valgrind:
 	EXTRA_PACKAGES=valgrind tools/deps
