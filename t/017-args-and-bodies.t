@@ -1,7 +1,8 @@
 # Query arguments and body limits: limit and cursor are percent-decoded
 # alike and a cursor must be exactly one the API made; a chunked body over
 # the limit is refused at the chunk line that shows it; the api_keys
-# endpoint applies client_max_body_size as api does, with problem+json.
+# endpoint applies client_max_body_size as api does, with problem+json,
+# and cannot share a location with api.
 
 use Test::Nginx::Socket;
 use lib 't/inc';
@@ -37,7 +38,7 @@ before_each_block(sub {
     $main::Snap = redis_dump();
 });
 
-plan tests => repeat_each() * 104;
+plan tests => repeat_each() * 108;
 
 run_tests();
 
@@ -202,3 +203,33 @@ is_deeply([sort @{ redis('HKEYS', 'api:keys') }],
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 8: api and api_keys cannot share a location: api, then api_keys
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api;
+        api_collection items;
+        api_keys;
+    }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Q"api_keys" directive cannot share a location with "api"\E}
+
+
+
+=== TEST 9: api_keys, then api
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api_keys;
+        api;
+        api_collection items;
+    }
+--- must_die
+--- suppress_stderr
+--- error_log eval
+qr{\[emerg\] .*\Q"api" directive cannot share a location with "api_keys"\E}
