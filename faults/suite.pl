@@ -12,6 +12,7 @@
 #
 # Environment: FAULTS_REDIS_PORT (6396) FAULTS_PORT (8096)
 #   FAULTS_CONNS (48) FAULTS_RATE (2000 req/s in total) FAULTS_ABORTS (1000)
+#   FAULTS_STALLS (20)
 #   FAULTS_RELOAD_KEEPALIVE (0: scenario 6 sends Connection: close)
 #   FAULTS_LOG_LEVEL (notice) FAULTS_NGINX FAULTS_MODULE
 
@@ -20,6 +21,7 @@ use warnings;
 
 use Cwd qw(realpath);
 use FindBin;
+use IO::Select;
 use IO::Socket::INET;
 use JSON::PP;
 use POSIX qw(WNOHANG strftime);
@@ -40,6 +42,8 @@ my $HPORT   = $ENV{FAULTS_PORT} || 8096;
 my $CONNS   = $ENV{FAULTS_CONNS} || 48;
 my $RATE    = $ENV{FAULTS_RATE} || 2000;
 my $ABORTS  = $ENV{FAULTS_ABORTS} || 1000;   # scenario 5
+my $STALLS  = $ENV{FAULTS_STALLS} || 20;     # scenario 7, of each kind
+my $BODY_MAX = 1048576;        # client_max_body_size of /v1/ (nginx.conf)
 my $MODULE  = $ENV{FAULTS_MODULE} || "$top/build/ngx_http_api_module.so";
 my $NGINX   = $ENV{FAULTS_NGINX} || $ENV{NGINX} || '/usr/sbin/nginx';
 delete $ENV{NGINX};            # nginx reads inherited sockets from it
@@ -95,6 +99,7 @@ my @SCENARIOS = (
     [4, 'flush-clientkill', \&s_flush,  'SCRIPT FLUSH, CLIENT KILL TYPE normal'],
     [5, 'client-aborts',    \&s_aborts, '1,000 clients close mid-request'],
     [6, 'reload',           \&s_reload, 'nginx -s reload x3'],
+    [7, 'stalled-bodies',   \&s_bodies, 'bodies stalled 20 bytes before the end'],
 );
 
 my @want = @ARGV;
@@ -893,4 +898,123 @@ sub s_reload {
     $f->{extra} = 'old gone ' . join('/', @g) . ' s';
     $f->{extra_long} = sprintf '%s connections; old workers gone %s s after each SIGHUP; failures: %s',
         $ka ? 'keep-alive' : 'Connection: close', join(', ', @g), $f->{errors};
+}
+
+
+# One client of scenario 7: the headers and all but the last 20 bytes of
+# a body of $BODY_MAX bytes, with Content-Length or in 64 KiB chunks; the
+# socket stays open.
+sub stalled_body {
+    my ($i, $chunked) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $HPORT, Timeout => 5)
+        or die "connect: $!\n";
+    my $doc = '{"s":"' . ('x' x ($BODY_MAX - 8)) . '"}';
+    my $head = "POST /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    my $body;
+    if ($chunked) {
+        $head .= "Transfer-Encoding: chunked\r\n\r\n";
+        $body = join '', map { sprintf("%x\r\n", length $_) . $_ . "\r\n" } unpack('(a65536)*', $doc);
+        # stop 20 bytes before the end of the last chunk's data
+        $body = substr($body, 0, length($body) - 2 - 20);
+    } else {
+        $head .= "Content-Length: " . length($doc) . "\r\n\r\n";
+        $body = substr($doc, 0, length($doc) - 20);
+    }
+    my $out = $head . $body;
+    while (length $out) {
+        my $n = syswrite($s, $out);
+        die "write: $!\n" if !defined $n;
+        substr($out, 0, $n) = '';
+    }
+    return $s;
+}
+
+# The sum of the workers' VmRSS (kB), the highest of samples over $secs.
+sub rss_total {
+    my ($sc, $secs) = @_;
+    my $max = 0;
+    my $end = time + $secs;
+    while (1) {
+        my $t = 0;
+        $t += $env->rss_kb($_) // 0 for $env->workers;
+        push @{ $sc->{rss} }, map { [time, $_, $env->rss_kb($_) // 0] } $env->workers;
+        $max = $t if $t > $max;
+        last if time >= $end;
+        sleep 0.1;
+    }
+    return $max;
+}
+
+# A raw request; returns (status, Content-Type, code, seconds to answer).
+sub timed_request {
+    my $req = shift;
+    my $t = time;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $HPORT, Timeout => 5)
+        or return (0, '', '', 0);
+    syswrite($s, $req);
+    my $sel = IO::Select->new($s);
+    my $buf = '';
+    my $end = $t + 5;
+    while (time < $end && $buf !~ /\r\n\r\n.*"code"/s && $sel->can_read($end - time)) {
+        my $n = sysread($s, $buf, 65536, length $buf);
+        last if !$n;
+    }
+    my $d = time - $t;
+    close $s;
+    my ($st) = $buf =~ m{^HTTP/1\.\d (\d{3})};
+    my ($ct) = $buf =~ m{\r\nContent-Type: ([^\r]*)}i;
+    my ($code) = $buf =~ m{"code":"([^"]*)"};
+    return ($st // 0, $ct // '', $code // '', $d);
+}
+
+# 7. Bodies that stop 20 bytes before their end: the memory each one
+#    holds, with Content-Length and chunked; too large a body refused at
+#    the header or chunk line that shows it.
+sub s_bodies {
+    my $sc = shift;
+    setup($sc);
+    # warm-up: small requests fault in what every request touches
+    for (1 .. 20) {
+        timed_request("POST /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      . "Content-Length: 7\r\nConnection: close\r\n\r\n{\"a\":1}");
+    }
+    my $mib = $BODY_MAX / 1024;
+    my (%per, @socks);
+    for my $kind ('length', 'chunked') {
+        my $before = rss_total($sc, 0.3);
+        event($sc, "${kind}_start");
+        push @socks, stalled_body($_, $kind eq 'chunked') for 1 .. $STALLS;
+        event($sc, "${kind}_sent");
+        tick($sc, time + 1);       # nginx has read what was sent
+        my $after = rss_total($sc, 0.5);
+        $per{$kind} = ($after - $before) / $STALLS;
+        check($sc, sprintf('a stalled %s body holds at most 1.1 x its size (%d kB)',
+                           $kind eq 'chunked' ? 'chunked' : 'Content-Length', 1.1 * $mib),
+              $per{$kind} <= 1.1 * $mib,
+              sprintf('%d bodies: workers %d -> %d kB, %.0f kB each = %.2f x %d kB',
+                      $STALLS, $before, $after, $per{$kind}, $per{$kind} / $mib, $mib));
+    }
+    # too large: refused at the header, and at the chunk line
+    my $h = "PUT /v1/items/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    my @big = (
+        ['Content-Length', $h . 'Content-Length: ' . ($BODY_MAX + 1) . "\r\n\r\n{\"a\":\""],
+        ['a chunk line', $h . "Transfer-Encoding: chunked\r\n\r\n" . sprintf('%x', $BODY_MAX + 1) . "\r\n{\"a\":\""],
+        ['a later chunk line', $h . "Transfer-Encoding: chunked\r\n\r\n10000\r\n" . ('x' x 65536)
+                               . "\r\n" . sprintf('%x', $BODY_MAX - 65535) . "\r\nxx"],
+    );
+    my @at;
+    for my $b (@big) {
+        my ($st, $ct, $code, $d) = timed_request($b->[1]);
+        push @at, sprintf '%s: %s %s in %.0f ms', $b->[0], $st, $code, $d * 1000;
+        check($sc, "a body over the limit announced by $b->[0]: 413 problem+json at once (< 1 s)",
+              $st == 413 && $ct =~ m{^application/problem\+json} && $code eq 'body_too_large' && $d < 1,
+              "$st $ct $code after " . sprintf('%.3f s', $d));
+    }
+    close $_ for @socks;
+    tick($sc, time + 0.5);
+    common_checks($sc, no_clear_check => 1);
+    my $f = $sc->{fig} ||= {};
+    $f->{extra} = sprintf 'per body: length %.2fx, chunked %.2fx', $per{length} / $mib, $per{chunked} / $mib;
+    $f->{extra_long} = sprintf '%d stalled bodies of each kind, %d kB each less 20 bytes: Content-Length +%.0f kB each (%.2f x), chunked +%.0f kB each (%.2f x) of worker RSS; too large: %s',
+        $STALLS, $mib, $per{length}, $per{length} / $mib, $per{chunked}, $per{chunked} / $mib, join('; ', @at);
 }

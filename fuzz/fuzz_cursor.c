@@ -1,14 +1,16 @@
 
 /*
  * fuzz_cursor: the list arguments, "limit" and "cursor", from the query
- * string on (ngx_http_arg(), ngx_http_api_parse_limit(),
- * ngx_http_api_parse_cursor()), as ngx_http_api_list() calls them.
+ * string on (ngx_http_arg(), ngx_http_api_parse_arg(),
+ * ngx_http_api_parse_limit(), ngx_http_api_parse_cursor()), as
+ * ngx_http_api_list() calls them.
  *
  * Input: two bytes of api_list_limit_max (1 to 100000), then the query
- * string.  Checks limit against a decimal model, that a cursor decodes
- * only to a valid id, and that every next_cursor the API hands out (the
- * base64url of a valid id, as ngx_http_api_list_reply() writes it, raw
- * or percent-encoded) reads back as that id.
+ * string.  Checks the percent-decoding against a model, limit against a
+ * decimal model, that a cursor decodes only to a valid id and is exactly
+ * the text the API makes of it, and that every next_cursor the API hands
+ * out (the base64url of a valid id, as ngx_http_api_list_reply() writes
+ * it, raw or percent-encoded) reads back as that id.
  */
 
 
@@ -17,6 +19,8 @@
 #include "ngx_http_api_parse.h"
 
 
+static ngx_int_t ngx_fuzz_arg(ngx_pool_t *pool, ngx_str_t *value,
+    ngx_str_t *text);
 static void ngx_fuzz_limit(ngx_str_t *value, ngx_uint_t max);
 static void ngx_fuzz_cursor(ngx_pool_t *pool, ngx_str_t *value);
 static void ngx_fuzz_next_cursor(ngx_pool_t *pool, u_char *id, size_t len);
@@ -25,7 +29,7 @@ static void ngx_fuzz_next_cursor(ngx_pool_t *pool, u_char *id, size_t len);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    ngx_str_t            value;
+    ngx_str_t            value, text;
     ngx_uint_t           max;
     ngx_pool_t          *pool;
     ngx_http_request_t   r;
@@ -49,12 +53,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ngx_memcpy(r.args.data, data + 2, r.args.len);
     }
 
-    if (ngx_http_arg(&r, (u_char *) "limit", 5, &value) == NGX_OK) {
-        ngx_fuzz_limit(&value, max);
+    if (ngx_http_arg(&r, (u_char *) "limit", 5, &value) == NGX_OK
+        && ngx_fuzz_arg(pool, &value, &text) == NGX_OK)
+    {
+        ngx_fuzz_limit(&text, max);
     }
 
-    if (ngx_http_arg(&r, (u_char *) "cursor", 6, &value) == NGX_OK) {
-        ngx_fuzz_cursor(pool, &value);
+    if (ngx_http_arg(&r, (u_char *) "cursor", 6, &value) == NGX_OK
+        && ngx_fuzz_arg(pool, &value, &text) == NGX_OK)
+    {
+        ngx_fuzz_cursor(pool, &text);
     }
 
     /* the whole input as an id, and as the cursor the API makes of it */
@@ -64,6 +72,51 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ngx_destroy_pool(pool);
 
     return 0;
+}
+
+
+/*
+ * ngx_http_api_parse_arg() against a model: "%" and two hex digits is
+ * that byte, any other "%" refuses the value, every other byte stays.
+ */
+
+static ngx_int_t
+ngx_fuzz_arg(ngx_pool_t *pool, ngx_str_t *value, ngx_str_t *text)
+{
+    size_t      i, n;
+    u_char      want[1024];
+    ngx_int_t   rc, c, ok;
+
+    ok = NGX_OK;
+    n = 0;
+
+    for (i = 0; i < value->len && n < sizeof(want); i++) {
+        if (value->data[i] != '%') {
+            want[n++] = value->data[i];
+            continue;
+        }
+
+        c = (i + 2 < value->len) ? ngx_hextoi(value->data + i + 1, 2)
+                                 : NGX_ERROR;
+        if (c == NGX_ERROR) {
+            ok = NGX_DECLINED;
+            break;
+        }
+
+        want[n++] = (u_char) c;
+        i += 2;
+    }
+
+    rc = ngx_http_api_parse_arg(pool, value, text);
+
+    ngx_fuzz_check(rc == ok);
+
+    if (rc == NGX_OK && i == value->len) {
+        ngx_fuzz_check(text->len == n);
+        ngx_fuzz_check(n == 0 || memcmp(text->data, want, n) == 0);
+    }
+
+    return rc;
 }
 
 
@@ -142,9 +195,10 @@ ngx_fuzz_cursor(ngx_pool_t *pool, ngx_str_t *value)
     ngx_fuzz_check(again.len == id.len);
     ngx_fuzz_check(memcmp(again.data, id.data, id.len) == 0);
 
-    /* the canonical cursor is never longer than the one we were sent */
+    /* the API's own text of the id is the only cursor for it */
 
-    ngx_fuzz_check(text.len <= value->len);
+    ngx_fuzz_check(text.len == value->len);
+    ngx_fuzz_check(memcmp(text.data, value->data, text.len) == 0);
 }
 
 
@@ -152,7 +206,7 @@ static void
 ngx_fuzz_next_cursor(ngx_pool_t *pool, u_char *data, size_t len)
 {
     ngx_int_t   rc;
-    ngx_str_t   src, dst, esc, id;
+    ngx_str_t   src, dst, esc, text, id;
 
     if (!ngx_http_api_id_valid(data, len)) {
         return;
@@ -180,7 +234,9 @@ ngx_fuzz_next_cursor(ngx_pool_t *pool, u_char *data, size_t len)
                            dst.data[src.len]);
     }
 
-    rc = ngx_http_api_parse_cursor(pool, &esc, &id);
+    ngx_fuzz_check(ngx_fuzz_arg(pool, &esc, &text) == NGX_OK);
+
+    rc = ngx_http_api_parse_cursor(pool, &text, &id);
     ngx_fuzz_check(rc == NGX_OK);
     ngx_fuzz_check(id.len == len && memcmp(id.data, data, len) == 0);
 }

@@ -128,13 +128,19 @@ typedef struct ngx_http_api_loc_conf_s {
 typedef ngx_int_t (*ngx_http_api_body_done_pt)(ngx_http_request_t *r);
 
 
-/* A request body being read into memory (body.c). */
+/*
+ * A request body being read into memory (body.c): data and len are the
+ * whole body when done() runs.  While it comes, it is in parts (one
+ * buffer when Content-Length gave its size).
+ */
 typedef struct {
     u_char                      *data;
     size_t                       len;
-    size_t                       size;
     off_t                        max;      /* 0: no limit */
     ngx_http_api_body_done_pt    done;
+    ngx_chain_t                 *parts;
+    ngx_chain_t                 *last;     /* the part being filled */
+    size_t                       preallocate;
 } ngx_http_api_body_t;
 
 

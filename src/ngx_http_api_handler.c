@@ -55,6 +55,10 @@ ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
+    if (alcf->keys != NGX_CONF_UNSET) {
+        return "cannot share a location with \"api_keys\"";
+    }
+
     clcf = ngx_http_api_prefix_location(cf, cmd);
     if (clcf == NULL) {
         return NGX_CONF_ERROR;
@@ -137,9 +141,9 @@ ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /*
- * The api locations enforce client_max_body_size themselves, so that an
- * oversized body gets a problem+json 413 rather than nginx's HTML page,
- * and read bodies into memory without temporary files.
+ * The api and api_keys locations enforce client_max_body_size themselves,
+ * so that an oversized body gets a problem+json 413 rather than nginx's
+ * HTML page, and read bodies into memory without temporary files.
  */
 
 ngx_int_t

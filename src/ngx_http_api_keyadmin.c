@@ -141,7 +141,9 @@ ngx_http_api_keyadmin_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        ctx->body.max = NGX_HTTP_API_KEY_BODY_MAX;
+        ctx->body.max = alcf->max_body ? ngx_min(alcf->max_body,
+                                                 NGX_HTTP_API_KEY_BODY_MAX)
+                                       : NGX_HTTP_API_KEY_BODY_MAX;
         ctx->body.done = ngx_http_api_keyadmin_body;
 
         return ngx_http_api_body_read(r, &ctx->body, 1024);
@@ -732,11 +734,16 @@ ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_api_loc_conf_t *alcf = conf;
 
-    ngx_http_core_loc_conf_t  *clcf;
-    ngx_http_api_main_conf_t  *amcf;
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_api_main_conf_t   *amcf;
+    ngx_http_api_loc_conf_t   **ap;
 
     if (alcf->keys != NGX_CONF_UNSET) {
         return "is duplicate";
+    }
+
+    if (alcf->api != NGX_CONF_UNSET) {
+        return "cannot share a location with \"api\"";
     }
 
     clcf = ngx_http_api_prefix_location(cf, cmd);
@@ -746,10 +753,20 @@ ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     alcf->keys = 1;
     alcf->keys_base = clcf->name;
+    alcf->clcf = clcf;
     ngx_http_api_metrics_mark(alcf);
     clcf->handler = ngx_http_api_keyadmin_handler;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
+
+    /* the body limit is the module's, as in api locations */
+
+    ap = ngx_array_push(&amcf->apis);
+    if (ap == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *ap = alcf;
 
     if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
         return NGX_CONF_ERROR;

@@ -23,17 +23,29 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *op)
 {
     u_char       *p;
     ngx_int_t     rc;
-    ngx_str_t     value, cursor, start, prefix;
+    ngx_str_t     value, text, cursor, start, prefix;
     const char  **argv;
     size_t       *argvlen;
 
     op->kind = NGX_HTTP_API_OP_LIST;
     op->limit = op->alcf->limit_default;
 
-    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK
-        && ngx_http_api_parse_limit(&value, op->alcf->limit_max, &op->limit)
-           != NGX_OK)
-    {
+    rc = NGX_OK;
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
+        rc = ngx_http_api_parse_arg(r->pool, &value, &text);
+
+        if (rc == NGX_OK) {
+            rc = ngx_http_api_parse_limit(&text, op->alcf->limit_max,
+                                          &op->limit);
+        }
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
         p = ngx_pnalloc(r->pool, 64);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -50,7 +62,11 @@ ngx_http_api_list(ngx_http_request_t *r, ngx_http_api_op_t *op)
 
     if (ngx_http_arg(r, (u_char *) "cursor", 6, &value) == NGX_OK) {
 
-        rc = ngx_http_api_parse_cursor(r->pool, &value, &cursor);
+        rc = ngx_http_api_parse_arg(r->pool, &value, &text);
+
+        if (rc == NGX_OK) {
+            rc = ngx_http_api_parse_cursor(r->pool, &text, &cursor);
+        }
 
         if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

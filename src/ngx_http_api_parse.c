@@ -208,28 +208,75 @@ ngx_http_api_parse_limit(ngx_str_t *value, ngx_uint_t max, ngx_uint_t *limit)
 
 
 ngx_int_t
-ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *value, ngx_str_t *id)
+ngx_http_api_parse_arg(ngx_pool_t *pool, ngx_str_t *value, ngx_str_t *text)
 {
-    u_char     *p, *dst, *src;
-    ngx_str_t   text;
+    u_char     *p, *s, *end;
+    ngx_int_t   c;
 
-    /* an opaque cursor: base64url of the last id seen */
-
-    p = ngx_pnalloc(pool, value->len);
-    id->data = ngx_pnalloc(pool, ngx_base64_decoded_length(value->len) + 1);
-    if (p == NULL || id->data == NULL) {
+    text->data = ngx_pnalloc(pool, value->len + 1);
+    if (text->data == NULL) {
         return NGX_ERROR;
     }
 
-    dst = p;
-    src = value->data;
-    ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
+    p = text->data;
+    s = value->data;
+    end = s + value->len;
 
-    text.data = p;
-    text.len = dst - p;
+    while (s < end) {
 
-    if (ngx_decode_base64url(id, &text) != NGX_OK
+        if (*s != '%') {
+            *p++ = *s++;
+            continue;
+        }
+
+        if (end - s < 3) {
+            return NGX_DECLINED;
+        }
+
+        c = ngx_hextoi(s + 1, 2);
+        if (c == NGX_ERROR) {
+            return NGX_DECLINED;
+        }
+
+        *p++ = (u_char) c;
+        s += 3;
+    }
+
+    text->len = p - text->data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *text, ngx_str_t *id)
+{
+    ngx_str_t  again;
+
+    /* an opaque cursor: base64url of the last id seen, unpadded */
+
+    id->data = ngx_pnalloc(pool, ngx_base64_decoded_length(text->len) + 1);
+    again.data = ngx_pnalloc(pool, ngx_base64_encoded_length(
+                                 ngx_base64_decoded_length(text->len)));
+    if (id->data == NULL || again.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_decode_base64url(id, text) != NGX_OK
         || !ngx_http_api_id_valid(id->data, id->len))
+    {
+        return NGX_DECLINED;
+    }
+
+    /*
+     * nginx's decoder stops at "=" and ignores spare bits: only the one
+     * text the API itself makes of this id is a cursor.
+     */
+
+    ngx_encode_base64url(&again, id);
+
+    if (again.len != text->len
+        || ngx_memcmp(again.data, text->data, text->len) != 0)
     {
         return NGX_DECLINED;
     }

@@ -52,18 +52,29 @@ ngx_int_t ngx_http_api_parse_etags(ngx_pool_t *pool, ngx_str_t *value,
 ngx_uint_t ngx_http_api_etag_listed(ngx_str_t *list, ngx_str_t *rev);
 
 /*
- * The "limit" argument: NGX_OK and *limit set for an integer from 1 to
- * max, otherwise NGX_DECLINED and *limit untouched.
+ * The "limit" argument, decoded by ngx_http_api_parse_arg(): NGX_OK and
+ * *limit set for an integer from 1 to max, otherwise NGX_DECLINED and
+ * *limit untouched.
  */
 ngx_int_t ngx_http_api_parse_limit(ngx_str_t *value, ngx_uint_t max,
     ngx_uint_t *limit);
 
 /*
- * The "cursor" argument as the query string has it: a URL-escaped
- * base64url id.  NGX_OK: *id is the decoded id (valid, in the pool).
- * NGX_DECLINED: not a cursor this API could have made.  NGX_ERROR.
+ * A query argument's value as ngx_http_arg() finds it, percent-decoded
+ * into *text (in the pool); "+" stays "+".  NGX_DECLINED: a "%" not
+ * followed by two hex digits.  NGX_ERROR.  Every argument the API reads
+ * goes through it.
  */
-ngx_int_t ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *value,
+ngx_int_t ngx_http_api_parse_arg(ngx_pool_t *pool, ngx_str_t *value,
+    ngx_str_t *text);
+
+/*
+ * The "cursor" argument, decoded by ngx_http_api_parse_arg(): the
+ * unpadded base64url of an id.  NGX_OK: *id is the decoded id (valid, in
+ * the pool).  NGX_DECLINED: not exactly a cursor this API makes (padding,
+ * anything after it, spare bits set).  NGX_ERROR.
+ */
+ngx_int_t ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *text,
     ngx_str_t *id);
 
 /*

@@ -12,7 +12,7 @@ our $HttpConfig = <<'_EOC_';
     api_redis_server 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 _EOC_
 
-plan tests => repeat_each() * 50;
+plan tests => repeat_each() * 54;
 
 run_tests();
 
@@ -216,7 +216,33 @@ exited on signal
 
 
 
-=== TEST 10: limit_except inside an api location keeps the API
+=== TEST 10: the same, the whole request in one packet (drained at once)
+nginx drains a body it already holds without setting discard_body; the
+API must still see that the body is gone.
+--- http_config eval: $::HttpConfig
+--- config
+    location /v1/ {
+        api;
+        api_collection items;
+    }
+    location /upload/ {
+        client_max_body_size 4;
+        error_page 413 = @compat;
+    }
+    location @compat {
+        rewrite ^/upload/(.*)$ /v1/$1 last;
+    }
+--- raw_request eval
+"POST /upload/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{\"a\":1}  "
+--- error_code: 400
+--- response_body_like: "code":"invalid_body"
+--- no_error_log
+[alert]
+exited on signal
+
+
+
+=== TEST 11: limit_except inside an api location keeps the API
 --- http_config eval: $::HttpConfig
 --- config
     location /v1/ {
