@@ -218,20 +218,9 @@ ngx_http_api_handler(ngx_http_request_t *r)
         return item ? ngx_http_api_get(r, op) : ngx_http_api_list(r, op);
 
     case NGX_HTTP_OPTIONS:
-        rc = ngx_http_api_discard_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        if (ngx_http_api_set_header(r, "Allow",
-                                    item ? NGX_HTTP_API_ALLOW_ITEM
-                                         : NGX_HTTP_API_ALLOW_COLLECTION)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_api_send_json(r, NGX_HTTP_NO_CONTENT, NULL, 0);
+        return ngx_http_api_send_options(r, item
+                                            ? NGX_HTTP_API_ALLOW_ITEM
+                                            : NGX_HTTP_API_ALLOW_COLLECTION);
 
     case NGX_HTTP_POST:
         if (item) {
@@ -393,20 +382,15 @@ ngx_http_api_operation(ngx_http_request_t *r, ngx_http_api_op_t *op,
 static ngx_int_t
 ngx_http_api_not_allowed(ngx_http_request_t *r, ngx_uint_t item)
 {
-    const char  *allow;
-
-    allow = item ? NGX_HTTP_API_ALLOW_ITEM : NGX_HTTP_API_ALLOW_COLLECTION;
-
-    if (ngx_http_api_set_header(r, "Allow", allow) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (item) {
+        return ngx_http_api_send_not_allowed(r, NGX_HTTP_API_ALLOW_ITEM,
+                                             "Allowed here: GET, HEAD, PUT, "
+                                             "PATCH, DELETE, OPTIONS.");
     }
 
-    return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
-                                     "method_not_allowed",
-                                     item ? "Allowed here: GET, HEAD, PUT, "
-                                            "PATCH, DELETE, OPTIONS."
-                                          : "Allowed here: GET, HEAD, POST, "
-                                            "OPTIONS.");
+    return ngx_http_api_send_not_allowed(r, NGX_HTTP_API_ALLOW_COLLECTION,
+                                         "Allowed here: GET, HEAD, POST, "
+                                         "OPTIONS.");
 }
 
 

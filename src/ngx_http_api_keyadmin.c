@@ -67,7 +67,6 @@ static u_char *ngx_http_api_keyadmin_json(u_char *p, ngx_str_t *name,
 ngx_int_t
 ngx_http_api_keyadmin_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                 rc;
     ngx_str_t                 name;
     ngx_http_api_ctx_t       *ctx;
     ngx_http_api_loc_conf_t  *alcf;
@@ -105,20 +104,9 @@ ngx_http_api_keyadmin_handler(ngx_http_request_t *r)
                                           &name);
 
     case NGX_HTTP_OPTIONS:
-        rc = ngx_http_api_discard_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        if (ngx_http_api_set_header(r, "Allow",
-                                    name.len ? NGX_HTTP_API_KEYS_ALLOW_ONE
-                                             : NGX_HTTP_API_KEYS_ALLOW_ALL)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_api_send_json(r, NGX_HTTP_NO_CONTENT, NULL, 0);
+        return ngx_http_api_send_options(r, name.len
+                                            ? NGX_HTTP_API_KEYS_ALLOW_ONE
+                                            : NGX_HTTP_API_KEYS_ALLOW_ALL);
 
     case NGX_HTTP_POST:
         if (name.len) {
@@ -147,17 +135,10 @@ ngx_http_api_keyadmin_handler(ngx_http_request_t *r)
         return ngx_http_api_body_read(r, &ctx->body, 1024);
     }
 
-    if (ngx_http_api_set_header(r, "Allow",
-                                name.len ? NGX_HTTP_API_KEYS_ALLOW_ONE
-                                         : NGX_HTTP_API_KEYS_ALLOW_ALL)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
-                                     NGX_HTTP_API_E_METHOD,
-                                     "This method is not allowed here.");
+    return ngx_http_api_send_not_allowed(r, name.len
+                                            ? NGX_HTTP_API_KEYS_ALLOW_ONE
+                                            : NGX_HTTP_API_KEYS_ALLOW_ALL,
+                                         "This method is not allowed here.");
 }
 
 
@@ -347,7 +328,7 @@ ngx_http_api_keyadmin_parse(ngx_http_request_t *r, ngx_http_api_newkey_t *nk,
                                             json_string_length(v)))
         {
             *detail = "A scope is \"read\" or \"write\", optionally with "
-                      "\":<resource>\" (1 to 64 of A-Z a-z 0-9 _ -).";
+                      "\":<resource>\" (" NGX_HTTP_API_NAME_RULE ").";
             goto done;
         }
 
@@ -666,7 +647,7 @@ ngx_http_api_keyadmin_scope(const char *s, size_t len)
     }
 
     return p[n] == ':'
-           && ngx_http_api_parse_name(p + n + 1, len - n - 1, 64, "_-");
+           && ngx_http_api_is_name(p + n + 1, len - n - 1);
 }
 
 

@@ -299,7 +299,6 @@ ngx_http_api_keys_presented(ngx_http_request_t *r,
 {
     u_char           *p, *last;
     ngx_uint_t        i;
-    ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
     if (alcf->key_header.len == 0) {
@@ -325,31 +324,14 @@ ngx_http_api_keys_presented(ngx_http_request_t *r,
         key->len = last - p;
 
     } else {
-        part = &r->headers_in.headers.part;
-        h = part->elts;
-
-        for (i = 0; /* void */ ; i++) {
-
-            if (i >= part->nelts) {
-                if (part->next == NULL) {
-                    return NGX_DECLINED;
-                }
-
-                part = part->next;
-                h = part->elts;
-                i = 0;
-            }
-
-            if (h[i].key.len == alcf->key_header.len
-                && ngx_strncasecmp(h[i].key.data, alcf->key_header.data,
-                                   h[i].key.len) == 0)
-            {
-                break;
-            }
+        h = ngx_http_api_parse_header(r, alcf->key_header.data,
+                                      alcf->key_header.len, NULL);
+        if (h == NULL) {
+            return NGX_DECLINED;
         }
 
-        key->data = h[i].value.data;
-        key->len = h[i].value.len;
+        key->data = h->value.data;
+        key->len = h->value.len;
     }
 
     if (key->len == 0 || key->len > NGX_HTTP_API_KEY_MAX) {
@@ -777,12 +759,7 @@ ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return rv;
     }
 
-    if (!ngx_http_api_parse_name(alcf->key_scope.data, alcf->key_scope.len,
-                                 64, "_-"))
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid scope name \"%V\": use 1 to 64 of "
-                           "A-Z a-z 0-9 _ -", &alcf->key_scope);
+    if (ngx_http_api_conf_name(cf, &alcf->key_scope, "scope") != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
