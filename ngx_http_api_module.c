@@ -14,6 +14,7 @@
 #include "ngx_http_api_store.h"
 #include "ngx_http_api_access.h"
 #include "ngx_http_api_keys.h"
+#include "ngx_http_api_key_cache.h"
 #include "ngx_http_api_keyadmin.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_parse.h"
@@ -550,7 +551,7 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
 
     if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK
         || ngx_http_api_digest_init_process(cycle, amcf) != NGX_OK
-        || ngx_http_api_keys_init_process(cycle, amcf) != NGX_OK)
+        || ngx_http_api_key_cache_init_process(cycle, amcf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -568,7 +569,7 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
 
     if (amcf != NULL) {
         ngx_http_api_redis_exit_process(amcf);
-        ngx_http_api_keys_exit_process(amcf);
+        ngx_http_api_key_cache_exit_process(amcf);
         ngx_http_api_digest_exit_process(amcf);
         ngx_http_api_metrics_exit_process(amcf);
     }

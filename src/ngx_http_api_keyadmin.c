@@ -25,6 +25,8 @@
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
 
+#include "ngx_http_api_lua.h"
+
 
 #define NGX_HTTP_API_KEY_RANDOM        32           /* bytes */
 #define NGX_HTTP_API_KEY_PREFIX        "ak_"
@@ -62,6 +64,8 @@ static ngx_int_t ngx_http_api_keyadmin_redis_error(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_api_keyadmin_scope(const char *s, size_t len);
 static u_char *ngx_http_api_keyadmin_json(u_char *p, ngx_str_t *name,
     u_char *key, ngx_str_t *scopes, time_t created, time_t expires);
+static ngx_int_t ngx_http_api_keyadmin_scripts(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf);
 
 
 ngx_int_t
@@ -706,6 +710,49 @@ ngx_http_api_keyadmin_json(u_char *p, ngx_str_t *name, u_char *key,
 }
 
 
+/* Registers the key-admin scripts: only api_keys locations use them. */
+
+static ngx_int_t
+ngx_http_api_keyadmin_scripts(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
+{
+    ngx_str_t   name, source;
+    ngx_uint_t  i;
+
+    static struct {
+        const char  *name;
+        const char  *source;
+        size_t       len;
+    } scripts[] = {
+        { "key_create", ngx_http_api_lua_key_create,
+          sizeof(ngx_http_api_lua_key_create) - 1 },
+        { "key_delete", ngx_http_api_lua_key_delete,
+          sizeof(ngx_http_api_lua_key_delete) - 1 },
+        { "key_list", ngx_http_api_lua_key_list,
+          sizeof(ngx_http_api_lua_key_list) - 1 },
+    };
+
+    if (amcf->key_scripts[0] != NULL) {
+        return NGX_OK;
+    }
+
+    for (i = 0; i < 3; i++) {
+        name.data = (u_char *) scripts[i].name;
+        name.len = ngx_strlen(scripts[i].name);
+        source.data = (u_char *) scripts[i].source;
+        source.len = scripts[i].len;
+
+        if (ngx_http_api_redis_add_script(cf, amcf, &name, &source,
+                                          &amcf->key_scripts[i])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 /* api_keys;  The location manages API keys (relative to its prefix). */
 
 char *
@@ -732,7 +779,7 @@ ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
 
-    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
+    if (ngx_http_api_keyadmin_scripts(cf, amcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

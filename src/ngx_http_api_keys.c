@@ -6,50 +6,24 @@
  * api_key_header names.  Redis holds only its SHA-256 digest:
  * <prefix>key:<hex digest> is a hash {name, scopes, created, expires}.
  * Each worker caches lookups, found or not, for api_key_cache_valid, keyed
- * by the key as presented (worker memory, like the request that carried
- * it), so a hot key costs no digest and no round trip, and a revoked key
- * stops working everywhere within that time.
+ * by the key as presented (key_cache.c), so a hot key costs no digest and
+ * no round trip, and a revoked key stops working everywhere within that
+ * time.
  */
 
 
 #include "ngx_http_api_keys.h"
+#include "ngx_http_api_key_cache.h"
 #include "ngx_http_api_conf.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_metrics.h"
 #include "ngx_http_api_parse.h"
 
-#include "ngx_http_api_lua.h"
-
 
 #define NGX_HTTP_API_BEARER  "Bearer realm=\"api\""
 #define NGX_HTTP_API_BEARER_INVALID                                           \
     "Bearer realm=\"api\", error=\"invalid_token\""
-
-
-/* One cached lookup; malloc'd with its name and scopes after it. */
-typedef struct {
-    ngx_str_node_t               sn;          /* the key as presented */
-    ngx_queue_t                  queue;
-    ngx_msec_t                   valid_until;
-    time_t                       expires;     /* 0: never */
-    ngx_uint_t                   found;
-    ngx_str_t                    name;
-    ngx_str_t                    scopes;      /* space-separated */
-    u_char                       data[1];     /* key, name, scopes */
-} ngx_http_api_key_entry_t;
-
-
-struct ngx_http_api_key_cache_s {
-    ngx_rbtree_t                 rbtree;
-    ngx_rbtree_node_t            sentinel;
-    ngx_queue_t                  found;       /* most recently used first */
-    ngx_queue_t                  unknown;     /* negative answers */
-    ngx_uint_t                   nfound;
-    ngx_uint_t                   nunknown;
-    ngx_uint_t                   max;
-    ngx_log_t                   *log;
-};
 
 
 typedef struct {
@@ -68,107 +42,6 @@ static ngx_int_t ngx_http_api_keys_decide(ngx_http_request_t *r,
     ngx_http_api_key_entry_t *e);
 static ngx_uint_t ngx_http_api_keys_scope(ngx_http_request_t *r,
     ngx_http_api_loc_conf_t *alcf, ngx_str_t *scopes, ngx_str_t *need);
-static ngx_http_api_key_entry_t *ngx_http_api_keys_cached(
-    ngx_http_api_key_cache_t *cache, ngx_str_t *key);
-static ngx_http_api_key_entry_t *ngx_http_api_keys_remember(
-    ngx_http_api_key_cache_t *cache, ngx_str_t *key, ngx_str_t *name,
-    ngx_str_t *scopes, time_t expires, ngx_uint_t found, ngx_msec_t valid);
-static void ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
-    ngx_http_api_key_entry_t *e);
-
-
-ngx_int_t
-ngx_http_api_keys_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
-{
-    ngx_str_t   name, source;
-    ngx_uint_t  i;
-
-    static struct {
-        const char  *name;
-        const char  *source;
-        size_t       len;
-    } scripts[] = {
-        { "key_create", ngx_http_api_lua_key_create,
-          sizeof(ngx_http_api_lua_key_create) - 1 },
-        { "key_delete", ngx_http_api_lua_key_delete,
-          sizeof(ngx_http_api_lua_key_delete) - 1 },
-        { "key_list", ngx_http_api_lua_key_list,
-          sizeof(ngx_http_api_lua_key_list) - 1 },
-    };
-
-    if (amcf->key_scripts[0] != NULL) {
-        return NGX_OK;
-    }
-
-    for (i = 0; i < 3; i++) {
-        name.data = (u_char *) scripts[i].name;
-        name.len = ngx_strlen(scripts[i].name);
-        source.data = (u_char *) scripts[i].source;
-        source.len = scripts[i].len;
-
-        if (ngx_http_api_redis_add_script(cf, amcf, &name, &source,
-                                          &amcf->key_scripts[i])
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_api_keys_init_process(ngx_cycle_t *cycle,
-    ngx_http_api_main_conf_t *amcf)
-{
-    ngx_http_api_key_cache_t  *cache;
-
-    cache = ngx_pcalloc(cycle->pool, sizeof(ngx_http_api_key_cache_t));
-    if (cache == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_rbtree_init(&cache->rbtree, &cache->sentinel,
-                    ngx_str_rbtree_insert_value);
-    ngx_queue_init(&cache->found);
-    ngx_queue_init(&cache->unknown);
-
-    cache->max = amcf->key_cache_size;
-    cache->log = cycle->log;
-
-    amcf->key_cache = cache;
-
-    return NGX_OK;
-}
-
-
-void
-ngx_http_api_keys_exit_process(ngx_http_api_main_conf_t *amcf)
-{
-    ngx_queue_t               *q;
-    ngx_http_api_key_cache_t  *cache;
-
-    cache = amcf->key_cache;
-
-    if (cache == NULL) {
-        return;
-    }
-
-    while (!ngx_queue_empty(&cache->found)) {
-        q = ngx_queue_head(&cache->found);
-        ngx_http_api_keys_forget(cache,
-                         ngx_queue_data(q, ngx_http_api_key_entry_t, queue));
-    }
-
-    while (!ngx_queue_empty(&cache->unknown)) {
-        q = ngx_queue_head(&cache->unknown);
-        ngx_http_api_keys_forget(cache,
-                         ngx_queue_data(q, ngx_http_api_key_entry_t, queue));
-    }
-
-    amcf->key_cache = NULL;
-}
 
 
 ngx_int_t
@@ -211,7 +84,7 @@ ngx_http_api_keys_check(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 
     /* a hot key: no digest, no round trip */
 
-    e = ngx_http_api_keys_cached(amcf->key_cache, &key);
+    e = ngx_http_api_key_cache_get(amcf->key_cache, &key);
 
     if (e != NULL) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -428,7 +301,7 @@ ngx_http_api_keys_reply(ngx_http_request_t *r, void *data,
     entry = NULL;
 
     if (amcf->key_cache_valid) {
-        entry = ngx_http_api_keys_remember(amcf->key_cache, &lk->key,
+        entry = ngx_http_api_key_cache_put(amcf->key_cache, &lk->key,
                                            &name, &scopes, expires, found,
                                            amcf->key_cache_valid);
     }
@@ -590,132 +463,6 @@ ngx_http_api_keys_scope(ngx_http_request_t *r, ngx_http_api_loc_conf_t *alcf,
 }
 
 
-static ngx_http_api_key_entry_t *
-ngx_http_api_keys_cached(ngx_http_api_key_cache_t *cache, ngx_str_t *key)
-{
-    ngx_http_api_key_entry_t  *e;
-
-    if (cache == NULL) {
-        return NULL;
-    }
-
-    e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
-                              key, ngx_murmur_hash2(key->data, key->len));
-    if (e == NULL) {
-        return NULL;
-    }
-
-    if ((ngx_msec_int_t) (e->valid_until - ngx_current_msec) <= 0) {
-        ngx_http_api_keys_forget(cache, e);
-        return NULL;
-    }
-
-    ngx_queue_remove(&e->queue);
-    ngx_queue_insert_head(e->found ? &cache->found : &cache->unknown,
-                          &e->queue);
-
-    return e;
-}
-
-
-/*
- * Caches a lookup (malloc'd; freed by ngx_http_api_keys_forget()).  At
- * most "max" keys that exist, and a quarter of that of unknown ones, so
- * that a flood of made-up keys cannot push the real ones out.
- */
-
-static ngx_http_api_key_entry_t *
-ngx_http_api_keys_remember(ngx_http_api_key_cache_t *cache, ngx_str_t *key,
-    ngx_str_t *name, ngx_str_t *scopes, time_t expires, ngx_uint_t found,
-    ngx_msec_t valid)
-{
-    uint32_t                   hash;
-    ngx_queue_t               *queue;
-    ngx_uint_t                 n, max;
-    ngx_http_api_key_entry_t  *e;
-
-    hash = ngx_murmur_hash2(key->data, key->len);
-
-    e = (ngx_http_api_key_entry_t *) ngx_str_rbtree_lookup(&cache->rbtree,
-                                                           key, hash);
-    if (e != NULL) {
-        ngx_http_api_keys_forget(cache, e);
-    }
-
-    queue = found ? &cache->found : &cache->unknown;
-    n = found ? cache->nfound : cache->nunknown;
-    max = found ? cache->max : ngx_max(cache->max / 4, 1);
-
-    if (n >= max) {
-        ngx_http_api_keys_forget(cache,
-                                 ngx_queue_data(ngx_queue_last(queue),
-                                                ngx_http_api_key_entry_t,
-                                                queue));
-    }
-
-    e = ngx_alloc(sizeof(ngx_http_api_key_entry_t) + key->len + name->len
-                  + scopes->len, cache->log);
-    if (e == NULL) {
-        return NULL;
-    }
-
-    e->sn.node.key = hash;
-    e->sn.str.data = e->data;
-    e->sn.str.len = key->len;
-    ngx_memcpy(e->data, key->data, key->len);
-
-    e->valid_until = ngx_current_msec + valid;
-    e->expires = expires;
-    e->found = found;
-
-    /* an unknown key has neither (NULL data: no memcpy) */
-
-    e->name.data = e->data + key->len;
-    e->name.len = name->len;
-
-    if (name->len) {
-        ngx_memcpy(e->name.data, name->data, name->len);
-    }
-
-    e->scopes.data = e->name.data + name->len;
-    e->scopes.len = scopes->len;
-
-    if (scopes->len) {
-        ngx_memcpy(e->scopes.data, scopes->data, scopes->len);
-    }
-
-    ngx_rbtree_insert(&cache->rbtree, &e->sn.node);
-    ngx_queue_insert_head(queue, &e->queue);
-
-    if (found) {
-        cache->nfound++;
-
-    } else {
-        cache->nunknown++;
-    }
-
-    return e;
-}
-
-
-static void
-ngx_http_api_keys_forget(ngx_http_api_key_cache_t *cache,
-    ngx_http_api_key_entry_t *e)
-{
-    ngx_rbtree_delete(&cache->rbtree, &e->sn.node);
-    ngx_queue_remove(&e->queue);
-
-    if (e->found) {
-        cache->nfound--;
-
-    } else {
-        cache->nunknown--;
-    }
-
-    ngx_free(e);
-}
-
-
 /* api_key on | off; */
 
 char *
@@ -734,10 +481,6 @@ ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_api_metrics_mark(alcf);
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_api_module);
-
-    if (ngx_http_api_keys_init(cf, amcf) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
 
     ngx_http_api_needs_redis(cf, amcf);
 

@@ -26,15 +26,6 @@ char *ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
-/* Registers the key scripts; once per configuration. */
-ngx_int_t ngx_http_api_keys_init(ngx_conf_t *cf,
-    ngx_http_api_main_conf_t *amcf);
-
-/* The per-worker cache: created in init_process, freed in exit_process. */
-ngx_int_t ngx_http_api_keys_init_process(ngx_cycle_t *cycle,
-    ngx_http_api_main_conf_t *amcf);
-void ngx_http_api_keys_exit_process(ngx_http_api_main_conf_t *amcf);
-
 /*
  * Checks the request's key.  Returns NGX_OK when decided (a refusal is
  * recorded in st), NGX_AGAIN when the lookup is in flight (its reply
