@@ -13,9 +13,9 @@
 #include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_store.h"
 #include "ngx_http_api_access.h"
-#include "ngx_http_api_keys.h"
+#include "ngx_http_api_key.h"
 #include "ngx_http_api_key_cache.h"
-#include "ngx_http_api_keyadmin.h"
+#include "ngx_http_api_keys.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_parse.h"
 #include "ngx_http_api_digest.h"
@@ -59,6 +59,10 @@ static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
 static ngx_http_api_num_bounds_t  ngx_http_api_key_cache_bounds = {
     1, 1000000
 };
+
+/* what api_metrics locations answer with */
+static ngx_http_handler_pt  ngx_http_api_metrics_handler =
+    ngx_http_api_prometheus_handler;
 
 static ngx_conf_enum_t  ngx_http_api_idempotency_modes[] = {
     { ngx_string("off"), NGX_HTTP_API_IDEM_OFF },
@@ -159,7 +163,7 @@ static ngx_command_t  ngx_http_api_commands[] = {
       ngx_http_api_metrics,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      NULL },
+      &ngx_http_api_metrics_handler },
 
     { ngx_string("api_metrics_location"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,

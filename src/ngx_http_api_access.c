@@ -12,7 +12,7 @@
 
 #include "ngx_http_api_access.h"
 #include "ngx_http_api_policy.h"
-#include "ngx_http_api_keys.h"
+#include "ngx_http_api_key.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_response.h"
 
@@ -73,7 +73,7 @@ ngx_http_api_access_handler(ngx_http_request_t *r)
     }
 
     if (alcf->key && !st->key_done && st->status == 0) {
-        rc = ngx_http_api_keys_check(r, alcf, st);
+        rc = ngx_http_api_key_check(r, alcf, st);
 
         if (rc == NGX_AGAIN) {
             goto suspend;
