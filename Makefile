@@ -4,7 +4,8 @@
 #                     distribution's nginx sources (NGINX_SRC to override)
 #   make run          install what is missing, build, run Redis + nginx in the
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
-#   make test         install what is missing, build, run the whole t/ suite
+#   make test         install what is missing, build, check the dependency
+#                     rule (tools/deps-graph), run the whole t/ suite
 #   make test-cpan    the suite under the CPAN Test::Nginx found on PERL5LIB
 #   make test-schema  build the JSON Schema validator standalone and run the
 #                     official JSON-Schema-Test-Suite (draft7) through it
@@ -60,6 +61,7 @@ run: deps
 
 test: deps
 	$(MAKE) all
+	tools/deps-graph $(BUILD)/nginx/objs
 	tools/test
 
 # the CPAN harness needs List::MoreUtils, which the bundled one does not

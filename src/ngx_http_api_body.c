@@ -29,7 +29,7 @@ static ngx_int_t ngx_http_api_body_part(ngx_http_request_t *r,
     ngx_http_api_body_t *body, size_t n);
 static ngx_int_t ngx_http_api_body_join(ngx_http_request_t *r,
     ngx_http_api_body_t *body);
-static ngx_int_t ngx_http_api_status_problem(ngx_http_request_t *r,
+static ngx_int_t ngx_http_api_body_problem(ngx_http_request_t *r,
     ngx_int_t status);
 
 
@@ -96,7 +96,7 @@ ngx_http_api_body_read(ngx_http_request_t *r, ngx_http_api_body_t *body,
     rc = ngx_http_read_client_request_body(r, ngx_http_api_body_post);
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return ngx_http_api_status_problem(r, rc);
+        return ngx_http_api_body_problem(r, rc);
     }
 
     return NGX_DONE;
@@ -140,7 +140,7 @@ ngx_http_api_body_read_handler(ngx_http_request_t *r)
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
         r->read_event_handler = ngx_http_block_reading;
-        ngx_http_finalize_request(r, ngx_http_api_status_problem(r, rc));
+        ngx_http_finalize_request(r, ngx_http_api_body_problem(r, rc));
         return;
     }
 
@@ -200,7 +200,7 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
             if (body->max
                 && (off_t) (body->len + n) > body->max)
             {
-                *rc = ngx_http_api_status_problem(r,
+                *rc = ngx_http_api_body_problem(r,
                                             NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
                 return NGX_DECLINED;
             }
@@ -222,7 +222,7 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
         *rc = ngx_http_read_unbuffered_request_body(r);
 
         if (*rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-            *rc = ngx_http_api_status_problem(r, *rc);
+            *rc = ngx_http_api_body_problem(r, *rc);
             return NGX_DECLINED;
         }
 
@@ -274,7 +274,7 @@ ngx_http_api_body_announced(ngx_http_request_t *r, ngx_http_api_body_t *body,
                       r->headers_in.content_length_n, rb->chunked->size,
                       body->max);
 
-        *rc = ngx_http_api_status_problem(r,
+        *rc = ngx_http_api_body_problem(r,
                                           NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
         return NGX_DECLINED;
     }
@@ -427,7 +427,7 @@ ngx_http_api_body_join(ngx_http_request_t *r, ngx_http_api_body_t *body)
 /* nginx's own body errors (413 of a chunked body, 400, 408) as problems. */
 
 static ngx_int_t
-ngx_http_api_status_problem(ngx_http_request_t *r, ngx_int_t status)
+ngx_http_api_body_problem(ngx_http_request_t *r, ngx_int_t status)
 {
     switch (status) {
 
