@@ -25,7 +25,7 @@ MODULE_CFLAGS ?=
 
 MODULE  := $(BUILD)/ngx_http_api_module.so
 LUA     := $(wildcard src/lua/*.lua)
-SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
+SOURCES := config ngx_http_api_module.c ngx_http_api_module.map $(wildcard src/*.c src/*.h) $(LUA)
 
 FUZZ_SECONDS      ?= 60
 FAULTS_REDIS_PORT ?= 6396
@@ -37,7 +37,8 @@ export API_PORT REDIS_PORT TEST_REDIS_PORT FAULTS_REDIS_PORT FAULTS_PORT
 
 all: $(MODULE)
 
-$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA)
+$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA) \
+                            ngx_http_api_module.map
 	tools/configure "$(NGINX_SRC)" "$(BUILD)/nginx" "$(CURDIR)" \
 	    "$(MODULE_CFLAGS)"
 
