@@ -4,7 +4,9 @@
 #   docker run -p 8080:8080 -e API_REDIS_SERVER=redis:6379 ngx-http-api
 #
 # The build stage runs the same steps as a fresh Debian machine
-# (tools/deps, make); CI proves those steps with `make test`.
+# (tools/deps, make deb); CI proves those steps with `make test` and
+# `make test-deb`.  The runtime stage installs that package, which pulls
+# in the nginx of the ABI it was built for and the libraries it needs.
 
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
@@ -12,14 +14,14 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN tools/deps build && make
+RUN tools/deps build && make deb
 
 FROM debian:bookworm-slim
+COPY --from=build /src/build/libnginx-mod-http-api_*.deb /tmp/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-         nginx-core libhiredis0.14 libjansson4 \
-    && rm -rf /var/lib/apt/lists/*
-COPY --from=build /src/build/ngx_http_api_module.so /usr/lib/nginx/modules/
+         nginx-core /tmp/libnginx-mod-http-api_*.deb \
+    && rm -rf /var/lib/apt/lists/* /tmp/*.deb
 COPY conf/nginx.conf /etc/nginx/templates/nginx.conf.template
 COPY tools/render-conf /usr/local/bin/render-conf
 COPY docker/entrypoint.sh /docker-entrypoint.sh

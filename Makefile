@@ -18,6 +18,10 @@
 #                     FUZZ_SECONDS (default 60) with ASan + UBSan
 #   make bench        build, then benchmark against a private Redis + nginx
 #                     (bench/README.md; results in bench/results/)
+#   make deb          build, then build/libnginx-mod-http-api_<ver>_<arch>.deb
+#   make test-deb     make deb, lintian, then install it here beside
+#                     nginx-extras, run the system nginx on 127.0.0.1:DEB_PORT
+#                     with the packaged example, serve requests, purge it
 #   make clean        remove build output and private run state
 
 NGINX_SRC    ?= /usr/share/nginx/src
@@ -29,20 +33,26 @@ MODULE_CFLAGS ?=
 
 MODULE  := $(BUILD)/ngx_http_api_module.so
 LUA     := $(wildcard src/lua/*.lua)
-SOURCES := config ngx_http_api_module.c $(wildcard src/*.c src/*.h) $(LUA)
+SOURCES := config ngx_http_api_module.c ngx_http_api_module.map \
+           $(wildcard src/*.c src/*.h) $(LUA)
+
+DEB_PORT          ?= 8081
+DEB_REDIS_PORT    ?= 6391
 
 FUZZ_SECONDS      ?= 60
 FAULTS_REDIS_PORT ?= 6396
 FAULTS_PORT       ?= 8096
 
 export API_PORT REDIS_PORT TEST_REDIS_PORT FAULTS_REDIS_PORT FAULTS_PORT
+export DEB_PORT DEB_REDIS_PORT
 
 .PHONY: all deps run test test-cpan test-schema test-valgrind test-asan \
-        test-faults fuzz bench clean
+        test-faults fuzz bench deb test-deb clean
 
 all: $(MODULE)
 
-$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA)
+$(BUILD)/nginx/objs/Makefile: config Makefile tools/configure $(LUA) \
+                            ngx_http_api_module.map
 	tools/configure "$(NGINX_SRC)" "$(BUILD)/nginx" "$(CURDIR)" \
 	    "$(MODULE_CFLAGS)"
 
@@ -104,6 +114,15 @@ bench:
 	EXTRA_PACKAGES="wrk gnuplot-nox" tools/deps
 	$(MAKE) all
 	bench/run
+
+deb:
+	tools/deps build
+	$(MAKE) all
+	tools/mkdeb $(MODULE) $(BUILD)
+
+test-deb: deps
+	$(MAKE) deb
+	tools/test-deb $(BUILD)/libnginx-mod-http-api_*.deb
 
 clean:
 	rm -rf $(BUILD) .run t/servroot* bench/results faults/results
