@@ -1,8 +1,8 @@
 # The module shares no symbol with any other module: nginx loads modules
 # RTLD_GLOBAL, so whatever a module exports can bind another module's
 # calls, and whatever it imports can be bound by another's exports.
-# Exported: only what nginx looks up.  Imported: nginx, libc, libcrypto,
-# jansson; hiredis is inside.  No Debian module defines what it imports.
+# Exported: only what nginx looks up.  Imported: nginx, libc, libcrypto;
+# hiredis and jansson are inside.  No Debian module defines what it imports.
 
 use Test::Nginx::Socket;
 use lib 't/inc';
@@ -21,7 +21,7 @@ sub nm {
 
 repeat_each(1);
 
-plan tests => repeat_each() * 6;
+plan tests => repeat_each() * 8;
 
 run_tests();
 
@@ -40,8 +40,11 @@ is(join(' ', sort @def),
 my @undef = nm('--undefined-only', $::So);
 is(join(' ', grep { /^(redis|sds|hi_|__redis|freeReplyObject)/ } @undef),
    '', 'no hiredis function is imported: it is linked in');
+is(join(' ', grep { /^json_/ } @undef),
+   '', 'no jansson function is imported: it is linked in');
 my $needed = `readelf -d $::So`;
 unlike($needed, qr/NEEDED.*libhiredis/, 'no libhiredis.so dependency');
+unlike($needed, qr/NEEDED.*libjansson/, 'no libjansson.so dependency');
 my %imp = map { $_ => 1 } grep { !/^_/ } @undef;
 my @clash;
 for my $m (glob '/usr/lib/nginx/modules/*.so') {
