@@ -6,19 +6,7 @@
 
 
 #include "ngx_http_api_doc.h"
-#include "ngx_http_api_parse.h"
 #include "ngx_http_api_response.h"
-
-
-/* ngx_http_api_parse_etags() of a header, if the request has it. */
-
-ngx_int_t
-ngx_http_api_doc_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
-    ngx_uint_t weak, ngx_str_t *list)
-{
-    return ngx_http_api_parse_etags(r->pool, h ? &h->value : NULL, weak,
-                                    list);
-}
 
 
 /*

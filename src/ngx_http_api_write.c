@@ -188,19 +188,28 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
 {
     int                     argc, nkeys;
     ngx_int_t               rc;
-    ngx_str_t               body;
+    ngx_str_t               body, ius;
     ngx_time_t             *tp;
     const char            **argv;
     size_t                 *argvlen;
     ngx_http_api_script_t  *script;
 
-    if (ngx_http_api_doc_etags(r, r->headers_in.if_match, 0, &op->if_match)
-        != NGX_OK
-        || ngx_http_api_doc_etags(r, r->headers_in.if_none_match, 1,
-                                  &op->if_none_match)
-           != NGX_OK)
-    {
+    if (ngx_http_api_cond_read(r, &op->cond) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* If-Unmodified-Since as the scripts take it: seconds, or "" */
+
+    ngx_str_set(&ius, "");
+
+    if (op->cond.if_unmodified_since != -1) {
+        ius.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+        if (ius.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ius.len = ngx_sprintf(ius.data, "%T", op->cond.if_unmodified_since)
+                  - ius.data;
     }
 
     ngx_http_api_id_generate(op->amcf, op->rev);
@@ -210,9 +219,9 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
     op->now_str.len = ngx_sprintf(op->now, "%T%03M", tp->sec, tp->msec)
                        - op->now;
 
-    /* 8 for PUT; an Idempotency-Key adds 5 to POST (6) and PATCH (7) */
-    argv = ngx_palloc(r->pool, 12 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 12 * sizeof(size_t));
+    /* 9 for PUT; an Idempotency-Key adds 5 to POST (6) and PATCH (8) */
+    argv = ngx_palloc(r->pool, 13 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 13 * sizeof(size_t));
     if (argv == NULL || argvlen == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -242,9 +251,11 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
         ngx_http_api_arg(3, op->doc.data, op->doc.len);
         ngx_http_api_arg(4, op->rev, NGX_HTTP_API_ID_LEN);
         ngx_http_api_arg(5, op->now_str.data, op->now_str.len);
-        ngx_http_api_arg(6, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(7, op->if_none_match.data, op->if_none_match.len);
-        argc = 8;
+        ngx_http_api_arg(6, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(7, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
+        ngx_http_api_arg(8, ius.data, ius.len);
+        argc = 9;
         break;
 
     case NGX_HTTP_API_OP_PATCH:
@@ -253,19 +264,23 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
         ngx_http_api_arg(1, op->doc.data, op->doc.len);
         ngx_http_api_arg(2, op->rev, NGX_HTTP_API_ID_LEN);
         ngx_http_api_arg(3, op->now_str.data, op->now_str.len);
-        ngx_http_api_arg(4, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(5, op->if_none_match.data, op->if_none_match.len);
+        ngx_http_api_arg(4, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(5, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
         ngx_http_api_arg(6, op->alcf->max_doc.data, op->alcf->max_doc.len);
-        argc = 7;
+        ngx_http_api_arg(7, ius.data, ius.len);
+        argc = 8;
         break;
 
     default: /* NGX_HTTP_API_OP_DELETE */
         script = op->amcf->store[NGX_HTTP_API_SCRIPT_DELETE];
         nkeys = 2;
         ngx_http_api_arg(2, op->id.data, op->id.len);
-        ngx_http_api_arg(3, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(4, op->if_none_match.data, op->if_none_match.len);
-        argc = 5;
+        ngx_http_api_arg(3, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(4, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
+        ngx_http_api_arg(5, ius.data, ius.len);
+        argc = 6;
     }
 
 #undef ngx_http_api_arg
@@ -365,7 +380,8 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     case NGX_HTTP_PRECONDITION_FAILED:
         rc = ngx_http_api_send_problem(r, NGX_HTTP_PRECONDITION_FAILED,
                    "precondition_failed",
-                   "If-Match or If-None-Match does not hold for the current "
+                   "A precondition (If-Match, If-None-Match, "
+                   "If-Unmodified-Since) does not hold for the current "
                    "revision.");
         break;
 
