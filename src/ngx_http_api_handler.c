@@ -231,7 +231,11 @@ ngx_http_api_handler(ngx_http_request_t *r)
         if (ngx_http_api_set_header(r, "Allow",
                                     item ? NGX_HTTP_API_ALLOW_ITEM
                                          : NGX_HTTP_API_ALLOW_COLLECTION)
-            != NGX_OK)
+            != NGX_OK
+            || (item
+                && ngx_http_api_set_header(r, "Accept-Patch",
+                                           NGX_HTTP_API_ACCEPT_PATCH)
+                   != NGX_OK))
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
