@@ -16,6 +16,7 @@
 #include "ngx_http_api_idempotency.h"
 #include "ngx_http_api_ctx.h"
 #include "ngx_http_api_metrics.h"
+#include "ngx_http_api_parse.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
 #include "ngx_http_api_store.h"
@@ -149,37 +150,12 @@ ngx_http_api_idem_lock(ngx_http_request_t *r, ngx_str_t *index,
 static ngx_int_t
 ngx_http_api_idem_header(ngx_http_request_t *r, ngx_str_t *key)
 {
-    ngx_uint_t        i, n;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *found;
+    ngx_uint_t        n;
+    ngx_table_elt_t  *found;
 
-    found = NULL;
     n = 0;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("Idempotency-Key") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Idempotency-Key",
-                               sizeof("Idempotency-Key") - 1)
-               == 0)
-        {
-            found = &h[i];
-            n++;
-        }
-    }
+    found = ngx_http_api_parse_header(r, (u_char *) "Idempotency-Key",
+                                      sizeof("Idempotency-Key") - 1, &n);
 
     if (found == NULL) {
         return NGX_DECLINED;

@@ -114,11 +114,11 @@ ngx_http_api_limit_req_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             size = ngx_parse_size(&s);
 
             if (size == NGX_ERROR
-                || !ngx_http_api_parse_name(name.data, name.len, 64, "_-"))
+                || !ngx_http_api_is_name(name.data, name.len))
             {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid zone \"%V\": the name is 1 "
-                                   "to 64 of A-Z a-z 0-9 _ -, the size "
+                                   "invalid zone \"%V\": the name is "
+                                   NGX_HTTP_API_NAME_RULE ", the size "
                                    "e.g. 1m", &value[i]);
                 return NGX_CONF_ERROR;
             }

@@ -94,16 +94,6 @@ typedef struct {
 } ngx_http_api_metrics_worker_t;
 
 
-/* A response body written piece by piece into pool buffers. */
-typedef struct {
-    ngx_http_request_t          *r;
-    ngx_chain_t                 *out;
-    ngx_chain_t                **last;
-    ngx_buf_t                   *b;
-    size_t                       len;
-} ngx_http_api_metrics_out_t;
-
-
 extern const ngx_http_api_metrics_family_t  ngx_http_api_metrics_families[];
 extern const char *const  ngx_http_api_metrics_methods[];
 extern const char *const  ngx_http_api_metrics_classes[];
@@ -122,7 +112,8 @@ void ngx_http_api_metrics_redis_done(ngx_http_api_main_conf_t *amcf);
 void ngx_http_api_metrics_conn_state(ngx_http_api_main_conf_t *amcf,
     ngx_uint_t from, ngx_uint_t to);
 
-/* Configuration: api_metrics_location, and what the handlers call. */
+/* Configuration: api_metrics, api_metrics_location, and helpers. */
+char *ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_api_metrics_location(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_api_metrics_endpoint(ngx_conf_t *cf,
@@ -143,14 +134,6 @@ ngx_int_t ngx_http_api_metrics_location_get(ngx_http_api_main_conf_t *amcf,
     ngx_uint_t i, ngx_http_api_metrics_location_t *loc);
 ngx_int_t ngx_http_api_metrics_worker_get(ngx_http_api_main_conf_t *amcf,
     ngx_uint_t i, ngx_http_api_metrics_worker_t *w);
-
-/* The body of api_metrics and api_status. */
-void ngx_http_api_metrics_out_init(ngx_http_api_metrics_out_t *out,
-    ngx_http_request_t *r);
-ngx_int_t ngx_http_api_metrics_printf(ngx_http_api_metrics_out_t *out,
-    size_t max, const char *fmt, ...);
-ngx_int_t ngx_http_api_metrics_send(ngx_http_api_metrics_out_t *out,
-    ngx_str_t *type);
 
 
 #endif /* _NGX_HTTP_API_METRICS_H_INCLUDED_ */

@@ -322,3 +322,49 @@ ngx_http_api_write_uint(u_char *p, uint64_t n)
 
     return ngx_cpymem(p, t, tmp + NGX_INT64_LEN - t);
 }
+
+
+ngx_table_elt_t *
+ngx_http_api_parse_header(ngx_http_request_t *r, u_char *name, size_t len,
+    ngx_uint_t *n)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *found;
+
+    found = NULL;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != len
+            || ngx_strncasecmp(h[i].key.data, name, len) != 0)
+        {
+            continue;
+        }
+
+        if (found == NULL) {
+            found = &h[i];
+        }
+
+        if (n == NULL) {
+            break;
+        }
+
+        (*n)++;
+    }
+
+    return found;
+}

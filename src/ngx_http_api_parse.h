@@ -82,6 +82,13 @@ ngx_int_t ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch);
 ngx_uint_t ngx_http_api_parse_name(u_char *p, size_t len, size_t max,
     const char *extra);
 
+/*
+ * The first request header called "name" (any case), or NULL; when n is
+ * not NULL, *n is increased by how many there are.
+ */
+ngx_table_elt_t *ngx_http_api_parse_header(ngx_http_request_t *r,
+    u_char *name, size_t len, ngx_uint_t *n);
+
 /* Writes n in decimal, without ngx_sprintf()'s cost; returns the end. */
 u_char *ngx_http_api_write_uint(u_char *p, uint64_t n);
 

@@ -6,6 +6,7 @@
 
 
 #include "ngx_http_api_prometheus.h"
+#include "ngx_http_api_metrics_out.h"
 #include "ngx_http_api_metrics.h"
 #include "ngx_http_api_response.h"
 
@@ -14,7 +15,6 @@
 #define NGX_HTTP_API_PROM_LINE  (256 + NGX_ATOMIC_T_LEN)
 
 
-static ngx_int_t ngx_http_api_prometheus_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_prometheus_head(ngx_http_api_metrics_out_t *out,
     const char *name, const char *type, const char *help);
 static ngx_int_t ngx_http_api_prometheus_requests(
@@ -31,17 +31,9 @@ static ngx_str_t  ngx_http_api_prometheus_type =
     ngx_string("text/plain; version=0.0.4; charset=utf-8");
 
 
-/* api_metrics; */
+/* The content handler of api_metrics locations. */
 
-char *
-ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    return ngx_http_api_metrics_endpoint(cf, conf,
-                                         ngx_http_api_prometheus_handler);
-}
-
-
-static ngx_int_t
+ngx_int_t
 ngx_http_api_prometheus_handler(ngx_http_request_t *r)
 {
     ngx_int_t                       rc;
@@ -66,7 +58,7 @@ ngx_http_api_prometheus_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_api_metrics_send(&out, &ngx_http_api_prometheus_type);
+    return ngx_http_api_metrics_out_send(&out, &ngx_http_api_prometheus_type);
 }
 
 
@@ -74,7 +66,7 @@ static ngx_int_t
 ngx_http_api_prometheus_head(ngx_http_api_metrics_out_t *out,
     const char *name, const char *type, const char *help)
 {
-    return ngx_http_api_metrics_printf(out,
+    return ngx_http_api_metrics_out_printf(out,
                2 * ngx_strlen(name) + ngx_strlen(help) + 32,
                "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -88,7 +80,7 @@ ngx_http_api_prometheus_gauges(ngx_http_api_metrics_out_t *out,
 
     if (ngx_http_api_prometheus_head(out, "nginx_api_info", "gauge",
             "The module's and nginx's versions (always 1).") != NGX_OK
-        || ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        || ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                "nginx_api_info{version=\"" NGX_HTTP_API_VERSION "\","
                "nginx_version=\"" NGINX_VERSION "\"} 1\n") != NGX_OK
 
@@ -96,26 +88,26 @@ ngx_http_api_prometheus_gauges(ngx_http_api_metrics_out_t *out,
                "nginx_api_metrics_reset_timestamp_seconds", "gauge",
                "When the counters last started from zero (nginx start, "
                "binary upgrade), in seconds since the epoch.") != NGX_OK
-        || ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        || ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                "nginx_api_metrics_reset_timestamp_seconds %T\n",
                t->reset_time) != NGX_OK
 
         || ngx_http_api_prometheus_head(out, "nginx_api_reloads_total",
                "counter", "Configuration reloads the counters survived.")
            != NGX_OK
-        || ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        || ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                "nginx_api_reloads_total %ui\n", t->generation) != NGX_OK
 
         || ngx_http_api_prometheus_head(out, "nginx_api_workers", "gauge",
                "Worker processes that report into the zone (old ones "
                "still shutting down included).") != NGX_OK
-        || ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        || ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                "nginx_api_workers %ui\n", t->workers) != NGX_OK
 
         || ngx_http_api_prometheus_head(out,
                "nginx_api_redis_commands_in_flight", "gauge",
                "Commands sent to Redis and not answered yet.") != NGX_OK
-        || ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        || ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                "nginx_api_redis_commands_in_flight %ui\n", t->in_flight)
            != NGX_OK
 
@@ -127,7 +119,7 @@ ngx_http_api_prometheus_gauges(ngx_http_api_metrics_out_t *out,
     }
 
     for (i = 0; i < NGX_HTTP_API_M_CONN_STATES; i++) {
-        if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+        if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                 "nginx_api_redis_connections{state=\"%s\"} %ui\n",
                 ngx_http_api_metrics_conn_states[i], t->conns[i])
             != NGX_OK)
@@ -166,7 +158,7 @@ ngx_http_api_prometheus_requests(ngx_http_api_metrics_out_t *out,
                     continue;
                 }
 
-                if (ngx_http_api_metrics_printf(out,
+                if (ngx_http_api_metrics_out_printf(out,
                         NGX_HTTP_API_PROM_LINE + loc.prom.len,
                         "nginx_api_requests_total{location=\"%V\","
                         "method=\"%s\",status_class=\"%s\"} %ui\n",
@@ -207,7 +199,7 @@ ngx_http_api_prometheus_durations(ngx_http_api_metrics_out_t *out,
         for (b = 0; b < NGX_HTTP_API_M_BUCKETS; b++) {
             n += loc.buckets[b];
 
-            if (ngx_http_api_metrics_printf(out,
+            if (ngx_http_api_metrics_out_printf(out,
                     NGX_HTTP_API_PROM_LINE + loc.prom.len,
                     "nginx_api_request_duration_seconds_bucket"
                     "{location=\"%V\",le=\"%s\"} %ui\n",
@@ -218,7 +210,7 @@ ngx_http_api_prometheus_durations(ngx_http_api_metrics_out_t *out,
             }
         }
 
-        if (ngx_http_api_metrics_printf(out,
+        if (ngx_http_api_metrics_out_printf(out,
                 2 * (NGX_HTTP_API_PROM_LINE + loc.prom.len),
                 "nginx_api_request_duration_seconds_sum{location=\"%V\"} "
                 "%ui.%03ui\n"
@@ -253,7 +245,7 @@ ngx_http_api_prometheus_families(ngx_http_api_metrics_out_t *out,
         }
 
         if (f->label == NULL) {
-            if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+            if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                     "%s %ui\n", f->name, t->counters[f->first])
                 != NGX_OK)
             {
@@ -264,7 +256,7 @@ ngx_http_api_prometheus_families(ngx_http_api_metrics_out_t *out,
         }
 
         for (i = 0; i < f->n; i++) {
-            if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_PROM_LINE,
+            if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_PROM_LINE,
                     "%s{%s=\"%s\"} %ui\n", f->name, f->label, f->values[i],
                     t->counters[f->first + i])
                 != NGX_OK)

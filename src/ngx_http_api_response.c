@@ -113,6 +113,54 @@ ngx_http_api_discard_body(ngx_http_request_t *r)
 }
 
 
+/* init_main_conf: problem bodies carry $request_id. */
+
+ngx_int_t
+ngx_http_api_response_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
+{
+    ngx_str_t  request_id = ngx_string("request_id");
+
+    amcf->request_id_index = ngx_http_get_variable_index(cf, &request_id);
+
+    return (amcf->request_id_index == NGX_ERROR) ? NGX_ERROR : NGX_OK;
+}
+
+
+/* OPTIONS: 204 with Allow, the body discarded. */
+
+ngx_int_t
+ngx_http_api_send_options(ngx_http_request_t *r, const char *allow)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_api_discard_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_api_set_header(r, "Allow", allow) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_json(r, NGX_HTTP_NO_CONTENT, NULL, 0);
+}
+
+
+/* 405 with Allow, as problem+json. */
+
+ngx_int_t
+ngx_http_api_send_not_allowed(ngx_http_request_t *r, const char *allow,
+    const char *detail)
+{
+    if (ngx_http_api_set_header(r, "Allow", allow) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                     NGX_HTTP_API_E_METHOD, detail);
+}
+
+
 /*
  * For endpoints that only read: GET and HEAD go on (NGX_OK, the body
  * discarded); anything else gets a 405 problem.  Otherwise *rc is what
@@ -123,14 +171,8 @@ ngx_int_t
 ngx_http_api_read_only(ngx_http_request_t *r, ngx_int_t *rc)
 {
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        if (ngx_http_api_set_header(r, "Allow", "GET, HEAD") != NGX_OK) {
-            *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return NGX_DECLINED;
-        }
-
-        *rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_ALLOWED,
-                                        NGX_HTTP_API_E_METHOD,
-                                        "Use GET or HEAD.");
+        *rc = ngx_http_api_send_not_allowed(r, "GET, HEAD",
+                                            "Use GET or HEAD.");
         return NGX_DECLINED;
     }
 

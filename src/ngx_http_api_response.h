@@ -36,6 +36,18 @@ ngx_int_t ngx_http_api_send_chain(ngx_http_request_t *r, ngx_uint_t status,
 
 ngx_int_t ngx_http_api_discard_body(ngx_http_request_t *r);
 
+/* init_main_conf: the index of $request_id. */
+ngx_int_t ngx_http_api_response_init(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf);
+
+/* OPTIONS: 204 with Allow; returns what to finalize with. */
+ngx_int_t ngx_http_api_send_options(ngx_http_request_t *r,
+    const char *allow);
+
+/* 405 with Allow and a problem body; returns what to finalize with. */
+ngx_int_t ngx_http_api_send_not_allowed(ngx_http_request_t *r,
+    const char *allow, const char *detail);
+
 /* GET and HEAD: NGX_OK; else NGX_DECLINED and *rc is what to return. */
 ngx_int_t ngx_http_api_read_only(ngx_http_request_t *r, ngx_int_t *rc);
 

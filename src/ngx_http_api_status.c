@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ngx_http_api_status.h"
+#include "ngx_http_api_metrics_out.h"
 #include "ngx_http_api_metrics.h"
 #include "ngx_http_api_redis.h"
 #include "ngx_http_api_response.h"
@@ -182,7 +183,7 @@ ngx_http_api_status_send(ngx_http_request_t *r,
     *ngx_http_api_status_time(now, ngx_time()) = '\0';
     *ngx_http_api_status_time(reset, t.reset_time) = '\0';
 
-    if (ngx_http_api_metrics_printf(&out, NGX_HTTP_API_STATUS_LINE,
+    if (ngx_http_api_metrics_out_printf(&out, NGX_HTTP_API_STATUS_LINE,
             "{\"version\":\"" NGX_HTTP_API_VERSION "\","
             "\"nginx\":{\"version\":\"" NGINX_VERSION "\","
             "\"generation\":%ui,\"load_timestamp\":\"%s\","
@@ -194,12 +195,12 @@ ngx_http_api_status_send(ngx_http_request_t *r,
         || ngx_http_api_status_workers(&out, amcf) != NGX_OK
         || ngx_http_api_status_locations(&out, amcf) != NGX_OK
         || ngx_http_api_status_families(&out, &t, 0) != NGX_OK
-        || ngx_http_api_metrics_printf(&out, 2, "}") != NGX_OK)
+        || ngx_http_api_metrics_out_printf(&out, 2, "}") != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_api_metrics_send(&out, &ngx_http_api_status_type);
+    return ngx_http_api_metrics_out_send(&out, &ngx_http_api_status_type);
 }
 
 
@@ -251,7 +252,7 @@ ngx_http_api_status_redis(ngx_http_api_metrics_out_t *out,
                       - version.data;
     }
 
-    if (ngx_http_api_metrics_printf(out,
+    if (ngx_http_api_metrics_out_printf(out,
             NGX_HTTP_API_STATUS_LINE + ngx_strlen(server),
             "\"redis\":{\"server\":%s%s,\"status\":\"%s\",\"role\":%V,"
             "\"version\":%V,\"in_flight\":%ui,",
@@ -259,9 +260,9 @@ ngx_http_api_status_redis(ngx_http_api_metrics_out_t *out,
             &version, t->in_flight)
         != NGX_OK
         || ngx_http_api_status_conns(out, t->conns) != NGX_OK
-        || ngx_http_api_metrics_printf(out, 2, ",") != NGX_OK
+        || ngx_http_api_metrics_out_printf(out, 2, ",") != NGX_OK
         || ngx_http_api_status_families(out, t, 1) != NGX_OK
-        || ngx_http_api_metrics_printf(out, 2, "},") != NGX_OK)
+        || ngx_http_api_metrics_out_printf(out, 2, "},") != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -275,7 +276,7 @@ ngx_http_api_status_redis(ngx_http_api_metrics_out_t *out,
 static ngx_int_t
 ngx_http_api_status_conns(ngx_http_api_metrics_out_t *out, ngx_uint_t *conns)
 {
-    return ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+    return ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                "\"connections\":{\"%s\":%ui,\"%s\":%ui,\"%s\":%ui,"
                "\"%s\":%ui}",
                ngx_http_api_metrics_conn_states[0], conns[0],
@@ -293,7 +294,7 @@ ngx_http_api_status_workers(ngx_http_api_metrics_out_t *out,
     ngx_uint_t                      i, n;
     ngx_http_api_metrics_worker_t   w;
 
-    if (ngx_http_api_metrics_printf(out, 16, "\"workers\":[") != NGX_OK) {
+    if (ngx_http_api_metrics_out_printf(out, 16, "\"workers\":[") != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -308,20 +309,20 @@ ngx_http_api_status_workers(ngx_http_api_metrics_out_t *out,
 
         *ngx_http_api_status_time(started, w.started) = '\0';
 
-        if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+        if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                 "%s{\"pid\":%P,\"started\":\"%s\",\"requests\":%ui,"
                 "\"commands\":%ui,\"in_flight\":%ui,",
                 n++ ? "," : "", w.pid, started, w.requests, w.commands,
                 w.in_flight)
             != NGX_OK
             || ngx_http_api_status_conns(out, w.conns) != NGX_OK
-            || ngx_http_api_metrics_printf(out, 2, "}") != NGX_OK)
+            || ngx_http_api_metrics_out_printf(out, 2, "}") != NGX_OK)
         {
             return NGX_ERROR;
         }
     }
 
-    return ngx_http_api_metrics_printf(out, 4, "],");
+    return ngx_http_api_metrics_out_printf(out, 4, "],");
 }
 
 
@@ -337,14 +338,14 @@ ngx_http_api_status_locations(ngx_http_api_metrics_out_t *out,
     ngx_uint_t                        i, k, j, b, n, sep;
     ngx_http_api_metrics_location_t   loc;
 
-    if (ngx_http_api_metrics_printf(out, 16, "\"locations\":{") != NGX_OK) {
+    if (ngx_http_api_metrics_out_printf(out, 16, "\"locations\":{") != NGX_OK) {
         return NGX_ERROR;
     }
 
     for (i = 0; ngx_http_api_metrics_location_get(amcf, i, &loc) == NGX_OK;
          i++)
     {
-        if (ngx_http_api_metrics_printf(out,
+        if (ngx_http_api_metrics_out_printf(out,
                 NGX_HTTP_API_STATUS_LINE + loc.json.len,
                 "%s\"%V\":{\"requests\":{\"total\":%ui",
                 i ? "," : "", &loc.json, loc.count)
@@ -362,10 +363,10 @@ ngx_http_api_status_locations(ngx_http_api_metrics_out_t *out,
                 }
 
                 if ((!sep
-                     && ngx_http_api_metrics_printf(out, 32, ",\"%s\":{",
+                     && ngx_http_api_metrics_out_printf(out, 32, ",\"%s\":{",
                             ngx_http_api_metrics_methods[k])
                         != NGX_OK)
-                    || ngx_http_api_metrics_printf(out,
+                    || ngx_http_api_metrics_out_printf(out,
                            NGX_HTTP_API_STATUS_LINE, "%s\"%s\":%ui",
                            sep ? "," : "", ngx_http_api_metrics_classes[j],
                            loc.requests[k][j])
@@ -377,12 +378,12 @@ ngx_http_api_status_locations(ngx_http_api_metrics_out_t *out,
                 sep = 1;
             }
 
-            if (sep && ngx_http_api_metrics_printf(out, 2, "}") != NGX_OK) {
+            if (sep && ngx_http_api_metrics_out_printf(out, 2, "}") != NGX_OK) {
                 return NGX_ERROR;
             }
         }
 
-        if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+        if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                 "},\"duration\":{\"count\":%ui,\"sum\":%ui.%03ui,"
                 "\"buckets\":{", loc.count, loc.sum / 1000, loc.sum % 1000)
             != NGX_OK)
@@ -395,7 +396,7 @@ ngx_http_api_status_locations(ngx_http_api_metrics_out_t *out,
         for (b = 0; b < NGX_HTTP_API_M_BUCKETS; b++) {
             n += loc.buckets[b];
 
-            if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+            if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                     "%s\"%s\":%ui", b ? "," : "",
                     ngx_http_api_metrics_buckets[b], n)
                 != NGX_OK)
@@ -404,12 +405,12 @@ ngx_http_api_status_locations(ngx_http_api_metrics_out_t *out,
             }
         }
 
-        if (ngx_http_api_metrics_printf(out, 8, "}}}") != NGX_OK) {
+        if (ngx_http_api_metrics_out_printf(out, 8, "}}}") != NGX_OK) {
             return NGX_ERROR;
         }
     }
 
-    return ngx_http_api_metrics_printf(out, 4, "},");
+    return ngx_http_api_metrics_out_printf(out, 4, "},");
 }
 
 
@@ -435,7 +436,7 @@ ngx_http_api_status_families(ngx_http_api_metrics_out_t *out,
         }
 
         if (f->label == NULL) {
-            if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+            if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                     "%s\"%s\":%ui", n++ ? "," : "", f->json,
                     t->counters[f->first])
                 != NGX_OK)
@@ -446,7 +447,7 @@ ngx_http_api_status_families(ngx_http_api_metrics_out_t *out,
             continue;
         }
 
-        if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+        if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                 "%s\"%s\":{", n++ ? "," : "", f->json)
             != NGX_OK)
         {
@@ -454,7 +455,7 @@ ngx_http_api_status_families(ngx_http_api_metrics_out_t *out,
         }
 
         for (i = 0; i < f->n; i++) {
-            if (ngx_http_api_metrics_printf(out, NGX_HTTP_API_STATUS_LINE,
+            if (ngx_http_api_metrics_out_printf(out, NGX_HTTP_API_STATUS_LINE,
                     "%s\"%s\":%ui", i ? "," : "", f->values[i],
                     t->counters[f->first + i])
                 != NGX_OK)
@@ -463,7 +464,7 @@ ngx_http_api_status_families(ngx_http_api_metrics_out_t *out,
             }
         }
 
-        if (ngx_http_api_metrics_printf(out, 2, "}") != NGX_OK) {
+        if (ngx_http_api_metrics_out_printf(out, 2, "}") != NGX_OK) {
             return NGX_ERROR;
         }
     }
