@@ -105,6 +105,7 @@ ngx_http_api_cond_date(ngx_str_t *value)
 {
     u_char  *p, *end, *comma;
     size_t   len;
+    time_t   t;
 
     p = value->data;
     end = p + value->len;
@@ -139,7 +140,10 @@ ngx_http_api_cond_date(ngx_str_t *value)
         }
     }
 
-    return ngx_parse_http_time(p, end - p);
+    t = ngx_parse_http_time(p, end - p);
+
+    /* before 1970: as early as any stored time can be */
+    return (t < -1) ? 0 : t;
 }
 
 
