@@ -1,29 +1,17 @@
 
 /*
  * ngx_http_api_module: the resource API's document responses: the body
- * with its id, ETag, Cache-Control and Location.
+ * with its id, ETag, Cache-Control, Content-Location and Location.
  */
 
 
 #include "ngx_http_api_doc.h"
-#include "ngx_http_api_parse.h"
 #include "ngx_http_api_response.h"
-
-
-/* ngx_http_api_parse_etags() of a header, if the request has it. */
-
-ngx_int_t
-ngx_http_api_doc_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
-    ngx_uint_t weak, ngx_str_t *list)
-{
-    return ngx_http_api_parse_etags(r->pool, h ? &h->value : NULL, weak,
-                                    list);
-}
 
 
 /*
  * A document response: {"id":"<id>",<members>} with ETag, Cache-Control
- * and, for a creation, Location.
+ * (reads), Content-Location (writes) and, for a creation, Location.
  */
 
 ngx_int_t
@@ -55,7 +43,7 @@ ngx_http_api_doc_send(ngx_http_request_t *r, ngx_http_api_op_t *op,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (location) {
+    if (op->kind != NGX_HTTP_API_OP_GET) {
         size = op->alcf->base.len + op->collection.len + 1 + op->id.len;
 
         doc = ngx_pnalloc(r->pool, size);
@@ -66,7 +54,19 @@ ngx_http_api_doc_send(ngx_http_request_t *r, ngx_http_api_op_t *op,
         (void) ngx_sprintf(doc, "%V%V/%V", &op->alcf->base, &op->collection,
                            &op->id);
 
-        if (ngx_http_api_add_header(r, "Location", doc, size) != NGX_OK) {
+        /*
+         * A write answers with the document as stored, which need not be
+         * the bytes sent: Content-Location says the body is the
+         * document's representation (RFC 9110, 8.7), and the ETag is its
+         * entity tag.
+         */
+
+        if (ngx_http_api_add_header(r, "Content-Location", doc, size)
+            != NGX_OK
+            || (location
+                && ngx_http_api_add_header(r, "Location", doc, size)
+                   != NGX_OK))
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }

@@ -11,13 +11,10 @@
 #include "ngx_http_api_op.h"
 
 
-/* ngx_http_api_parse_etags() of a header, if the request has it. */
-ngx_int_t ngx_http_api_doc_etags(ngx_http_request_t *r, ngx_table_elt_t *h,
-    ngx_uint_t weak, ngx_str_t *list);
-
 /*
- * Sends {"id":"<id>",<members of doc>} with ETag, Cache-Control (reads)
- * and, when "location" is set, Location; returns what to finalize with.
+ * Sends {"id":"<id>",<members of doc>} with ETag, Cache-Control (reads),
+ * Content-Location (writes) and, when "location" is set, Location;
+ * returns what to finalize with.
  */
 ngx_int_t ngx_http_api_doc_send(ngx_http_request_t *r, ngx_http_api_op_t *op,
     ngx_uint_t status, u_char *doc, size_t len, ngx_str_t *rev,

@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_api_handler.h"
+#include "ngx_http_api_cond.h"
 #include "ngx_http_api_conf.h"
 #include "ngx_http_api_ctx.h"
 #include "ngx_http_api_doc.h"
@@ -35,6 +36,10 @@ static ngx_int_t ngx_http_api_get(ngx_http_request_t *r,
     ngx_http_api_op_t *op);
 static void ngx_http_api_get_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
+static ngx_int_t ngx_http_api_list_cond(ngx_http_request_t *r,
+    ngx_http_api_op_t *op);
+static ngx_int_t ngx_http_api_precondition_failed(ngx_http_request_t *r);
+static ngx_int_t ngx_http_api_not_modified(ngx_http_request_t *r);
 
 
 /*
@@ -264,9 +269,19 @@ ngx_http_api_handler(ngx_http_request_t *r)
             return rc;
         }
 
-        return item ? ngx_http_api_get(r, op) : ngx_http_api_list(r, op);
+        return item ? ngx_http_api_get(r, op) : ngx_http_api_list_cond(r, op);
 
     case NGX_HTTP_OPTIONS:
+        /* RFC 5789, 3.1: the patch formats an item applies */
+
+        if (item
+            && ngx_http_api_set_header(r, "Accept-Patch",
+                                       NGX_HTTP_API_ACCEPT_PATCH)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return ngx_http_api_send_options(r, item
                                             ? NGX_HTTP_API_ALLOW_ITEM
                                             : NGX_HTTP_API_ALLOW_COLLECTION);
@@ -454,8 +469,12 @@ ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_op_t *op)
 
     op->kind = NGX_HTTP_API_OP_GET;
 
-    argv = ngx_palloc(r->pool, 4 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 4 * sizeof(size_t));
+    if (ngx_http_api_cond_read(r, &op->cond) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    argv = ngx_palloc(r->pool, 5 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 5 * sizeof(size_t));
     if (argv == NULL || argvlen == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -468,8 +487,10 @@ ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_op_t *op)
     argvlen[2] = 1;
     argv[3] = "r";
     argvlen[3] = 1;
+    argv[4] = "m";
+    argvlen[4] = 1;
 
-    rc = ngx_http_api_redis_send(r, ngx_http_api_get_reply, op, 4, argv,
+    rc = ngx_http_api_redis_send(r, ngx_http_api_get_reply, op, 5, argv,
                                  argvlen);
     if (rc == NGX_OK) {
         return NGX_DONE;
@@ -479,15 +500,19 @@ ngx_http_api_get(ngx_http_request_t *r, ngx_http_api_op_t *op)
 }
 
 
+/* The HMGET's reply: {document, revision, modified (ms)}. */
+
 static void
 ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     ngx_int_t status)
 {
     ngx_http_api_op_t *op = data;
 
+    off_t        ms;
+    time_t       mtime;
     ngx_int_t    rc;
-    ngx_str_t    inm, rev;
-    redisReply  *d, *v;
+    ngx_str_t    rev;
+    redisReply  *d, *v, *m;
 
     if (status != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_api_send_redis_problem(r,
@@ -495,7 +520,7 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
         return;
     }
 
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
         ngx_http_finalize_request(r,
                                   ngx_http_api_send_reply_problem(r, reply));
         return;
@@ -503,6 +528,7 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 
     d = reply->element[0];
     v = reply->element[1];
+    m = reply->element[2];
 
     if (d->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
         rc = ngx_http_api_send_problem(r, NGX_HTTP_NOT_FOUND, "not_found",
@@ -514,29 +540,36 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
     rev.data = (u_char *) v->str;
     rev.len = v->len;
 
-    if (r->headers_in.if_none_match) {
-        rc = ngx_http_api_doc_etags(r, r->headers_in.if_none_match, 1, &inm);
-        if (rc != NGX_OK) {
+    /* Last-Modified: the second the document last changed in */
+
+    mtime = -1;
+
+    if (m->type == REDIS_REPLY_STRING) {
+        ms = ngx_atoof((u_char *) m->str, m->len);
+        if (ms != NGX_ERROR) {
+            mtime = (time_t) (ms / 1000);
+        }
+    }
+
+    switch (ngx_http_api_cond_eval(&op->cond, &rev, mtime)) {
+
+    case NGX_HTTP_PRECONDITION_FAILED:
+        ngx_http_finalize_request(r, ngx_http_api_precondition_failed(r));
+        return;
+
+    case NGX_HTTP_NOT_MODIFIED:
+        /* the client's copy is current: the 200's validator, no body */
+
+        if (ngx_http_api_doc_set_etag(r, rev.data, rev.len) != NGX_OK) {
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
             return;
         }
 
-        if (ngx_http_api_etag_listed(&inm, &rev)) {
-            /* "*" or a listed tag: the client's copy is current */
-
-            if (ngx_http_api_doc_set_etag(r, rev.data, rev.len) != NGX_OK
-                || ngx_http_api_set_header(r, "Cache-Control", "no-cache")
-                   != NGX_OK)
-            {
-                ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-                return;
-            }
-
-            ngx_http_finalize_request(r,
-                ngx_http_api_send_json(r, NGX_HTTP_NOT_MODIFIED, NULL, 0));
-            return;
-        }
+        ngx_http_finalize_request(r, ngx_http_api_not_modified(r));
+        return;
     }
+
+    r->headers_out.last_modified_time = mtime;
 
     rc = ngx_http_api_doc_send(r, op, NGX_HTTP_OK, (u_char *) d->str, d->len,
                                &rev, 0);
@@ -544,3 +577,49 @@ ngx_http_api_get_reply(ngx_http_request_t *r, void *data, redisReply *reply,
 }
 
 
+/*
+ * GET/HEAD /{c}: a list has neither entity tag nor modification date, so
+ * If-Match other than "*" fails and If-None-Match: * is a 304.
+ */
+
+static ngx_int_t
+ngx_http_api_list_cond(ngx_http_request_t *r, ngx_http_api_op_t *op)
+{
+    if (ngx_http_api_cond_read(r, &op->cond) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    switch (ngx_http_api_cond_eval(&op->cond, NULL, -1)) {
+
+    case NGX_HTTP_PRECONDITION_FAILED:
+        return ngx_http_api_precondition_failed(r);
+
+    case NGX_HTTP_NOT_MODIFIED:
+        return ngx_http_api_not_modified(r);
+    }
+
+    return ngx_http_api_list(r, op);
+}
+
+
+static ngx_int_t
+ngx_http_api_precondition_failed(ngx_http_request_t *r)
+{
+    return ngx_http_api_send_problem(r, NGX_HTTP_PRECONDITION_FAILED,
+               "precondition_failed",
+               "A precondition (If-Match, If-Unmodified-Since) does not "
+               "hold for the current revision.");
+}
+
+
+/* A 304 has the headers the 200 would have, and no body or length. */
+
+static ngx_int_t
+ngx_http_api_not_modified(ngx_http_request_t *r)
+{
+    if (ngx_http_api_set_header(r, "Cache-Control", "no-cache") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_api_send_json(r, NGX_HTTP_NOT_MODIFIED, NULL, 0);
+}

@@ -366,8 +366,9 @@ ngx_http_api_idem_args(ngx_http_request_t *r, ngx_http_api_idem_t *idem,
     size_t *argvlen)
 {
     int                i;
-    ngx_str_t          parts[5];
-    ngx_table_elt_t   *im, *inm;
+    ngx_str_t          parts[6];
+    ngx_uint_t         n;
+    ngx_table_elt_t   *im, *inm, *ius;
 
     im = r->headers_in.if_match;
     inm = r->headers_in.if_none_match;
@@ -390,8 +391,17 @@ ngx_http_api_idem_args(ngx_http_request_t *r, ngx_http_api_idem_t *idem,
     }
 
     parts[4] = *body;
+    n = 5;
 
-    if (ngx_http_api_sha256_hex(parts, 5, idem->fingerprint) != NGX_OK) {
+    /* If-Unmodified-Since only when sent: older records stay valid */
+
+    ius = r->headers_in.if_unmodified_since;
+
+    if (ius != NULL) {
+        parts[n++] = ius->value;
+    }
+
+    if (ngx_http_api_sha256_hex(parts, n, idem->fingerprint) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -11,6 +11,7 @@
 
 
 #include "ngx_http_api.h"
+#include "ngx_http_api_cond.h"
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_idempotency.h"
 
@@ -32,8 +33,7 @@ struct ngx_http_api_op_s {
     ngx_str_t                    id;
     ngx_str_t                    key;
     ngx_str_t                    index;
-    ngx_str_t                    if_match;
-    ngx_str_t                    if_none_match;
+    ngx_http_api_cond_t          cond;      /* its preconditions */
     ngx_str_t                    doc;
     u_char                       rev[NGX_HTTP_API_ID_LEN];
     u_char                       idbuf[NGX_HTTP_API_ID_LEN];

@@ -304,23 +304,28 @@ ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch)
 
     len = end - p;
 
-    if (len == sizeof("application/json") - 1
-        && ngx_strncasecmp(p, (u_char *) "application/json", len) == 0)
-    {
+#define ngx_http_api_type_is(t)                                               \
+    (len == sizeof(t) - 1 && ngx_strncasecmp(p, (u_char *) t, len) == 0)
+
+    if (ngx_http_api_type_is("application/json")) {
         return NGX_OK;
     }
+
+    if (ngx_http_api_type_is("application/merge-patch+json")) {
+        return patch ? NGX_OK : NGX_DECLINED;
+    }
+
+    if (patch || ngx_http_api_type_is("application/json-patch+json")) {
+        /* a patch in another format; a patch format is not a document */
+        return NGX_DECLINED;
+    }
+
+#undef ngx_http_api_type_is
 
     if (len > sizeof("application/+json") - 1
         && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0
         && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0)
     {
-        if (ngx_strncasecmp(p, (u_char *) "application/merge-patch+json",
-                            len) == 0
-            && len == sizeof("application/merge-patch+json") - 1)
-        {
-            return patch ? NGX_OK : NGX_DECLINED;
-        }
-
         return NGX_OK;
     }
 

@@ -78,9 +78,10 @@ ngx_int_t ngx_http_api_parse_cursor(ngx_pool_t *pool, ngx_str_t *text,
     ngx_str_t *id);
 
 /*
- * A Content-Type value: NGX_OK for application/json and any
- * application/...+json, application/merge-patch+json only when patch is
- * set; parameters (";charset=utf-8") are ignored.  Else NGX_DECLINED.
+ * A Content-Type value: NGX_OK for application/json; with patch set
+ * also application/merge-patch+json, else any other application/...+json
+ * but the patch formats merge-patch+json and json-patch+json.
+ * Parameters (";charset=utf-8") are ignored.  Else NGX_DECLINED.
  */
 ngx_int_t ngx_http_api_parse_media_type(ngx_str_t *value, ngx_uint_t patch);
 

@@ -287,7 +287,9 @@ ngx_http_api_send_chain(ngx_http_request_t *r, ngx_uint_t status,
         r->headers_out.content_type_lowcase = NULL;
     }
 
-    r->headers_out.content_length_n = len;
+    /* RFC 9110, 8.6: a 304's length would be that of the 200's body */
+    r->headers_out.content_length_n = (status == NGX_HTTP_NOT_MODIFIED)
+                                      ? -1 : (off_t) len;
 
     if (len == 0) {
         r->header_only = 1;

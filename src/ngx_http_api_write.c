@@ -27,6 +27,7 @@ static void ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     redisReply *reply, ngx_int_t status);
 static ngx_int_t ngx_http_api_replay(ngx_http_request_t *r,
     ngx_http_api_op_t *op, redisReply *reply);
+static ngx_uint_t ngx_http_api_identity(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_media_type(ngx_http_request_t *r,
     ngx_uint_t patch);
 
@@ -43,7 +44,8 @@ ngx_http_api_write_delete(ngx_http_request_t *r, ngx_http_api_op_t *op)
 
 
 /*
- * POST, PUT, PATCH: check the media type, take the Idempotency-Key's
+ * POST, PUT, PATCH: check the content coding and the media type, take
+ * the Idempotency-Key's
  * lock (POST, PATCH), then read the body into memory
  * (ngx_http_api_body.c); ngx_http_api_body_done() goes on from there.
  */
@@ -60,14 +62,42 @@ ngx_http_api_write_start(ngx_http_request_t *r, ngx_http_api_op_t *op)
                                          "A subrequest can only read.");
     }
 
+    if (!ngx_http_api_identity(r)) {
+        /* RFC 9110, 15.5.16: which codings would have done, i.e. none */
+
+        if (ngx_http_api_set_header(r, "Accept-Encoding", "identity")
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_api_send_problem(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                   "unsupported_content_encoding",
+                   "Send the body without a content coding "
+                   "(no Content-Encoding, or identity).");
+    }
+
     if (ngx_http_api_media_type(r, op->kind == NGX_HTTP_API_OP_PATCH)
         != NGX_OK)
     {
+        if (op->kind != NGX_HTTP_API_OP_PATCH) {
+            return ngx_http_api_send_problem(r,
+                       NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                       "unsupported_media_type", "Send application/json.");
+        }
+
+        /* RFC 5789, 2.2: the patch formats this resource applies */
+
+        if (ngx_http_api_set_header(r, "Accept-Patch",
+                                    NGX_HTTP_API_ACCEPT_PATCH)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return ngx_http_api_send_problem(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                    "unsupported_media_type",
-                   op->kind == NGX_HTTP_API_OP_PATCH
-                   ? "Send application/merge-patch+json or application/json."
-                   : "Send application/json.");
+                   "Send application/merge-patch+json or application/json.");
     }
 
     if (op->kind != NGX_HTTP_API_OP_PUT) {
@@ -188,19 +218,28 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
 {
     int                     argc, nkeys;
     ngx_int_t               rc;
-    ngx_str_t               body;
+    ngx_str_t               body, ius;
     ngx_time_t             *tp;
     const char            **argv;
     size_t                 *argvlen;
     ngx_http_api_script_t  *script;
 
-    if (ngx_http_api_doc_etags(r, r->headers_in.if_match, 0, &op->if_match)
-        != NGX_OK
-        || ngx_http_api_doc_etags(r, r->headers_in.if_none_match, 1,
-                                  &op->if_none_match)
-           != NGX_OK)
-    {
+    if (ngx_http_api_cond_read(r, &op->cond) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* If-Unmodified-Since as the scripts take it: seconds, or "" */
+
+    ngx_str_set(&ius, "");
+
+    if (op->cond.if_unmodified_since != -1) {
+        ius.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+        if (ius.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ius.len = ngx_sprintf(ius.data, "%T", op->cond.if_unmodified_since)
+                  - ius.data;
     }
 
     ngx_http_api_id_generate(op->amcf, op->rev);
@@ -210,9 +249,9 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
     op->now_str.len = ngx_sprintf(op->now, "%T%03M", tp->sec, tp->msec)
                        - op->now;
 
-    /* 8 for PUT; an Idempotency-Key adds 5 to POST (6) and PATCH (7) */
-    argv = ngx_palloc(r->pool, 12 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 12 * sizeof(size_t));
+    /* 9 for PUT; an Idempotency-Key adds 5 to POST (6) and PATCH (8) */
+    argv = ngx_palloc(r->pool, 13 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 13 * sizeof(size_t));
     if (argv == NULL || argvlen == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -242,9 +281,11 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
         ngx_http_api_arg(3, op->doc.data, op->doc.len);
         ngx_http_api_arg(4, op->rev, NGX_HTTP_API_ID_LEN);
         ngx_http_api_arg(5, op->now_str.data, op->now_str.len);
-        ngx_http_api_arg(6, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(7, op->if_none_match.data, op->if_none_match.len);
-        argc = 8;
+        ngx_http_api_arg(6, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(7, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
+        ngx_http_api_arg(8, ius.data, ius.len);
+        argc = 9;
         break;
 
     case NGX_HTTP_API_OP_PATCH:
@@ -253,19 +294,23 @@ ngx_http_api_write_send(ngx_http_request_t *r, ngx_http_api_op_t *op)
         ngx_http_api_arg(1, op->doc.data, op->doc.len);
         ngx_http_api_arg(2, op->rev, NGX_HTTP_API_ID_LEN);
         ngx_http_api_arg(3, op->now_str.data, op->now_str.len);
-        ngx_http_api_arg(4, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(5, op->if_none_match.data, op->if_none_match.len);
+        ngx_http_api_arg(4, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(5, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
         ngx_http_api_arg(6, op->alcf->max_doc.data, op->alcf->max_doc.len);
-        argc = 7;
+        ngx_http_api_arg(7, ius.data, ius.len);
+        argc = 8;
         break;
 
     default: /* NGX_HTTP_API_OP_DELETE */
         script = op->amcf->store[NGX_HTTP_API_SCRIPT_DELETE];
         nkeys = 2;
         ngx_http_api_arg(2, op->id.data, op->id.len);
-        ngx_http_api_arg(3, op->if_match.data, op->if_match.len);
-        ngx_http_api_arg(4, op->if_none_match.data, op->if_none_match.len);
-        argc = 5;
+        ngx_http_api_arg(3, op->cond.if_match.data, op->cond.if_match.len);
+        ngx_http_api_arg(4, op->cond.if_none_match.data,
+                         op->cond.if_none_match.len);
+        ngx_http_api_arg(5, ius.data, ius.len);
+        argc = 6;
     }
 
 #undef ngx_http_api_arg
@@ -365,7 +410,8 @@ ngx_http_api_write_reply(ngx_http_request_t *r, void *data,
     case NGX_HTTP_PRECONDITION_FAILED:
         rc = ngx_http_api_send_problem(r, NGX_HTTP_PRECONDITION_FAILED,
                    "precondition_failed",
-                   "If-Match or If-None-Match does not hold for the current "
+                   "A precondition (If-Match, If-None-Match, "
+                   "If-Unmodified-Since) does not hold for the current "
                    "revision.");
         break;
 
@@ -453,6 +499,69 @@ ngx_http_api_replay(ngx_http_request_t *r, ngx_http_api_op_t *op,
 
     return ngx_http_api_doc_send(r, op, status, doc.data, doc.len, &rev,
                                  status == NGX_HTTP_CREATED);
+}
+
+
+/*
+ * Whether the body has no content coding (RFC 9110, 8.4): no
+ * Content-Encoding, or only "identity".  The API decodes none: a body
+ * is bounded by client_max_body_size as it arrives, and a decoder would
+ * need a bound of its own on what it inflates to.
+ */
+
+static ngx_uint_t
+ngx_http_api_identity(ngx_http_request_t *r)
+{
+    u_char           *p, *end, *t;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 1;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != sizeof("Content-Encoding") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Content-Encoding",
+                               h[i].key.len)
+               != 0)
+        {
+            continue;
+        }
+
+        p = h[i].value.data;
+        end = p + h[i].value.len;
+
+        while (p < end) {
+            if (*p == ' ' || *p == '\t' || *p == ',') {
+                p++;
+                continue;
+            }
+
+            t = p;
+
+            while (p < end && *p != ' ' && *p != '\t' && *p != ',') {
+                p++;
+            }
+
+            if (p - t != sizeof("identity") - 1
+                || ngx_strncasecmp(t, (u_char *) "identity", p - t) != 0)
+            {
+                return 0;
+            }
+        }
+    }
 }
 
 

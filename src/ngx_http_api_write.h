@@ -12,6 +12,11 @@
 #include "ngx_http_api_op.h"
 
 
+/* Accept-Patch (RFC 5789): what PATCH applies (parse_media_type()) */
+#define NGX_HTTP_API_ACCEPT_PATCH                                             \
+    "application/merge-patch+json, application/json"
+
+
 /*
  * POST, PUT, PATCH (op->kind set): the media type, the Idempotency-Key's
  * lock, the body, then the write.  Returns what the content handler
