@@ -90,6 +90,8 @@ sub coexist_nginx {
                || $ENV{TEST_NGINX_SERVROOT} || 't/servroot';
     my $dir = "$root-second";
 
+    # nginx listens (ngx_init_cycle) before it writes its pid file
+    wait_until(10, sub { -s "$dir/logs/nginx.pid" });
     open my $fh, '<', "$dir/logs/nginx.pid" or die "$dir: no pid: $!";
     my $pid = <$fh>;
     close $fh;
