@@ -22,6 +22,8 @@
 #include "ngx_http_api_prometheus.h"
 #include "ngx_http_api_status.h"
 #include "ngx_http_api_variables.h"
+#include "ngx_http_api_openapi.h"
+#include "ngx_http_api_cors.h"
 
 
 static ngx_int_t ngx_http_api_postconfiguration(ngx_conf_t *cf);
@@ -293,6 +295,20 @@ static ngx_command_t  ngx_http_api_commands[] = {
       offsetof(ngx_http_api_loc_conf_t, idempotency_lock_ttl),
       NULL },
 
+    { ngx_string("api_openapi"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_openapi,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_cors"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_cors,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -449,6 +465,7 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
      *     alcf->base = { 0, NULL };
      *     alcf->clcf = NULL;
      *     alcf->metrics_name = { 0, NULL };
+     *     alcf->openapi = NULL;
      */
 
     alcf->health = NGX_CONF_UNSET;
@@ -465,6 +482,7 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->idempotency = NGX_CONF_UNSET_UINT;
     alcf->idempotency_ttl = NGX_CONF_UNSET_MSEC;
     alcf->idempotency_lock_ttl = NGX_CONF_UNSET_MSEC;
+    alcf->cors = NGX_CONF_UNSET_PTR;
 
     return alcf;
 }
@@ -477,6 +495,11 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *conf = child;
 
     ngx_http_core_loc_conf_t  *clcf;
+
+    /* before anything is inherited: what this very block serves */
+    if (ngx_http_api_openapi_collect(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     ngx_conf_merge_value(conf->health, prev->health, 0);
     /* 0: PING has api_redis_timeout, as every command */
@@ -501,6 +524,10 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               24 * 60 * 60 * 1000);
     ngx_conf_merge_msec_value(conf->idempotency_lock_ttl,
                               prev->idempotency_lock_ttl, 60 * 1000);
+
+    if (ngx_http_api_cors_merge(prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     /* an "if" block inside an api location serves that location's API */
     if (conf->api_loc == NULL) {
@@ -585,7 +612,9 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     if (ngx_http_api_limit_init(cf, amcf) != NGX_OK
         || ngx_http_api_access_init(cf) != NGX_OK
         || ngx_http_api_metrics_postconfiguration(cf) != NGX_OK
-        || ngx_http_api_handler_init(cf, amcf) != NGX_OK)
+        || ngx_http_api_handler_init(cf, amcf) != NGX_OK
+        || ngx_http_api_openapi_init(cf, amcf) != NGX_OK
+        || ngx_http_api_cors_init(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
