@@ -4,7 +4,8 @@
 #                     distribution's nginx sources (NGINX_SRC to override)
 #   make run          install what is missing, build, run Redis + nginx in the
 #                     foreground on 127.0.0.1:$(API_PORT) (Ctrl-C stops both)
-#   make test         install what is missing, build, run the whole t/ suite
+#   make test         install what is missing, build, check the dependency
+#                     rule (tools/deps-graph), run the whole t/ suite
 #   make test-valgrind  the suite with nginx under valgrind memcheck
 #   make test-asan    the suite with the module built with ASan + UBSan,
 #                     loaded into the stock nginx
@@ -56,6 +57,7 @@ run: deps
 
 test: deps
 	$(MAKE) all
+	tools/deps-graph $(BUILD)/nginx/objs
 	tools/test
 
 test-valgrind:

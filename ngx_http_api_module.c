@@ -11,15 +11,15 @@
 #include "ngx_http_api_handler.h"
 #include "ngx_http_api_id.h"
 #include "ngx_http_api_idempotency.h"
-#include "ngx_http_api_store.h"
 #include "ngx_http_api_access.h"
+#include "ngx_http_api_key.h"
+#include "ngx_http_api_key_cache.h"
 #include "ngx_http_api_keys.h"
-#include "ngx_http_api_keyadmin.h"
 #include "ngx_http_api_limit.h"
-#include "ngx_http_api_parse.h"
 #include "ngx_http_api_digest.h"
 #include "ngx_http_api_metrics.h"
 #include "ngx_http_api_prometheus.h"
+#include "ngx_http_api_response.h"
 #include "ngx_http_api_status.h"
 #include "ngx_http_api_variables.h"
 #include "ngx_http_api_openapi.h"
@@ -36,30 +36,18 @@ static ngx_int_t ngx_http_api_init_process(ngx_cycle_t *cycle);
 static void ngx_http_api_exit_process(ngx_cycle_t *cycle);
 
 
+static ngx_http_api_num_bounds_t  ngx_http_api_connections_bounds = { 1, 64 };
+static ngx_http_api_num_bounds_t  ngx_http_api_max_pending_bounds =
+    { 1, 1048576 };
+static ngx_http_api_num_bounds_t  ngx_http_api_database_bounds = { 0, 65535 };
+static ngx_http_api_num_bounds_t  ngx_http_api_depth_bounds = { 1, 1000 };
+static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = { 1, 100000 };
+static ngx_http_api_num_bounds_t  ngx_http_api_key_cache_bounds =
+    { 1, 1000000 };
 
-static ngx_http_api_num_bounds_t  ngx_http_api_connections_bounds = {
-    1, 64
-};
-
-static ngx_http_api_num_bounds_t  ngx_http_api_max_pending_bounds = {
-    1, 1048576
-};
-
-static ngx_http_api_num_bounds_t  ngx_http_api_database_bounds = {
-    0, 65535
-};
-
-static ngx_http_api_num_bounds_t  ngx_http_api_depth_bounds = {
-    1, 1000
-};
-
-static ngx_http_api_num_bounds_t  ngx_http_api_limit_bounds = {
-    1, 100000
-};
-
-static ngx_http_api_num_bounds_t  ngx_http_api_key_cache_bounds = {
-    1, 1000000
-};
+/* what api_metrics locations answer with */
+static ngx_http_handler_pt  ngx_http_api_metrics_handler =
+    ngx_http_api_prometheus_handler;
 
 static ngx_conf_enum_t  ngx_http_api_idempotency_modes[] = {
     { ngx_string("off"), NGX_HTTP_API_IDEM_OFF },
@@ -160,7 +148,7 @@ static ngx_command_t  ngx_http_api_commands[] = {
       ngx_http_api_metrics,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      NULL },
+      &ngx_http_api_metrics_handler },
 
     { ngx_string("api_metrics_location"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -354,18 +342,7 @@ ngx_http_api_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    /*
-     * set by ngx_pcalloc():
-     *
-     *     amcf->server = { 0, NULL };
-     *     amcf->host = NULL;
-     *     amcf->unix_path = NULL;
-     *     amcf->password = { 0, NULL };
-     *     amcf->username = { 0, NULL };
-     *     amcf->prefix = { 0, NULL };
-     *     amcf->needs_file = { 0, NULL };
-     *     amcf->redis = NULL;
-     */
+    /* set by ngx_pcalloc(): every string empty, every pointer NULL */
 
     amcf->connections = NGX_CONF_UNSET_UINT;
     amcf->connect_timeout = NGX_CONF_UNSET_MSEC;
@@ -402,45 +379,12 @@ ngx_http_api_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_api_main_conf_t *amcf = conf;
 
-    ngx_str_t  request_id = ngx_string("request_id");
-
-    ngx_conf_init_uint_value(amcf->connections, 2);
-    ngx_conf_init_msec_value(amcf->connect_timeout, 1000);
-    ngx_conf_init_msec_value(amcf->timeout, 1000);
-    ngx_conf_init_msec_value(amcf->backoff_max, 500);
-    ngx_conf_init_uint_value(amcf->max_pending, 1024);
-    ngx_conf_init_value(amcf->database, 0);
     ngx_conf_init_msec_value(amcf->key_cache_valid, 5000);
     ngx_conf_init_uint_value(amcf->key_cache_size, 10000);
 
-    if (amcf->prefix.data == NULL) {
-        ngx_str_set(&amcf->prefix, "api:");
-    }
-
-    if (amcf->backoff_max < 100) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "\"api_redis_backoff_max\" must be at least 100ms, "
-                      "not %Mms", amcf->backoff_max);
-        return NGX_CONF_ERROR;
-    }
-
-    if (amcf->username.len && amcf->password.len == 0) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "\"api_redis_username\" \"%V\" needs "
-                      "\"api_redis_password\"", &amcf->username);
-        return NGX_CONF_ERROR;
-    }
-
-    if (amcf->needs_file.len && amcf->server.len == 0) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "the Redis-backed location at %V:%ui needs "
-                      "\"api_redis_server\" in the \"http\" block",
-                      &amcf->needs_file, amcf->needs_line);
-        return NGX_CONF_ERROR;
-    }
-
-    amcf->request_id_index = ngx_http_get_variable_index(cf, &request_id);
-    if (amcf->request_id_index == NGX_ERROR) {
+    if (ngx_http_api_redis_init_main_conf(cf, amcf) != NGX_CONF_OK
+        || ngx_http_api_response_init(cf, amcf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -458,15 +402,7 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    /*
-     * set by ngx_pcalloc():
-     *
-     *     alcf->collections = NULL;
-     *     alcf->base = { 0, NULL };
-     *     alcf->clcf = NULL;
-     *     alcf->metrics_name = { 0, NULL };
-     *     alcf->openapi = NULL;
-     */
+    /* set by ngx_pcalloc(): every string empty, every pointer NULL */
 
     alcf->health = NGX_CONF_UNSET;
     alcf->health_threshold = NGX_CONF_UNSET_MSEC;
@@ -494,8 +430,6 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *prev = parent;
     ngx_http_api_loc_conf_t *conf = child;
 
-    ngx_http_core_loc_conf_t  *clcf;
-
     /* before anything is inherited: what this very block serves */
     if (ngx_http_api_openapi_collect(cf, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -505,46 +439,16 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     /* 0: PING has api_redis_timeout, as every command */
     ngx_conf_merge_msec_value(conf->health_threshold, prev->health_threshold,
                               0);
-    ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
-    ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
-    ngx_conf_merge_size_value(conf->list_max_size, prev->list_max_size,
-                              1024 * 1024);
 
-    conf->limit_default = ngx_min(20, conf->limit_max);
-
-    ngx_conf_merge_value(conf->key, prev->key, 0);
-    ngx_conf_merge_str_value(conf->key_header, prev->key_header, "");
-    ngx_conf_merge_str_value(conf->key_scope, prev->key_scope, "");
-    ngx_conf_merge_ptr_value(conf->limits, prev->limits, NULL);
-    ngx_conf_merge_value(conf->limit_headers, prev->limit_headers, 1);
     ngx_conf_merge_value(conf->keys, prev->keys, 0);
-    ngx_conf_merge_uint_value(conf->idempotency, prev->idempotency,
-                              NGX_HTTP_API_IDEM_OFF);
-    ngx_conf_merge_msec_value(conf->idempotency_ttl, prev->idempotency_ttl,
-                              24 * 60 * 60 * 1000);
-    ngx_conf_merge_msec_value(conf->idempotency_lock_ttl,
-                              prev->idempotency_lock_ttl, 60 * 1000);
+
+    ngx_http_api_access_merge(prev, conf);
 
     if (ngx_http_api_cors_merge(prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 
-    /* an "if" block inside an api location serves that location's API */
-    if (conf->api_loc == NULL) {
-        conf->api_loc = prev->api_loc;
-    }
-
-    /* so does a limit_except block, as proxy_pass's does */
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->lmt_excpt && clcf->handler == NULL && conf->api_loc != NULL) {
-        clcf->handler = ngx_http_api_handler;
-    }
-
-    if (conf->api_loc == conf && conf->collections == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"api\" in location \"%V\" needs at least one "
-                           "\"api_collection\"", &conf->base);
+    if (ngx_http_api_handler_merge(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -577,7 +481,7 @@ ngx_http_api_init_process(ngx_cycle_t *cycle)
 
     if (ngx_http_api_ids_init(cycle, amcf) != NGX_OK
         || ngx_http_api_digest_init_process(cycle, amcf) != NGX_OK
-        || ngx_http_api_keys_init_process(cycle, amcf) != NGX_OK)
+        || ngx_http_api_key_cache_init_process(cycle, amcf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -595,7 +499,7 @@ ngx_http_api_exit_process(ngx_cycle_t *cycle)
 
     if (amcf != NULL) {
         ngx_http_api_redis_exit_process(amcf);
-        ngx_http_api_keys_exit_process(amcf);
+        ngx_http_api_key_cache_exit_process(amcf);
         ngx_http_api_digest_exit_process(amcf);
         ngx_http_api_metrics_exit_process(amcf);
     }
@@ -612,12 +516,11 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
     if (ngx_http_api_limit_init(cf, amcf) != NGX_OK
         || ngx_http_api_access_init(cf) != NGX_OK
         || ngx_http_api_metrics_postconfiguration(cf) != NGX_OK
-        || ngx_http_api_handler_init(cf, amcf) != NGX_OK
         || ngx_http_api_openapi_init(cf, amcf) != NGX_OK
         || ngx_http_api_cors_init(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    return NGX_OK;
+    return ngx_http_api_handler_init(cf, amcf);
 }

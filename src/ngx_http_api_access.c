@@ -12,7 +12,7 @@
 
 #include "ngx_http_api_access.h"
 #include "ngx_http_api_policy.h"
-#include "ngx_http_api_keys.h"
+#include "ngx_http_api_key.h"
 #include "ngx_http_api_limit.h"
 #include "ngx_http_api_response.h"
 
@@ -49,6 +49,20 @@ ngx_http_api_access_init(ngx_conf_t *cf)
 }
 
 
+/* merge_loc_conf: api_key and api_limit_req, the policies it runs. */
+
+void
+ngx_http_api_access_merge(ngx_http_api_loc_conf_t *prev,
+    ngx_http_api_loc_conf_t *conf)
+{
+    ngx_conf_merge_value(conf->key, prev->key, 0);
+    ngx_conf_merge_str_value(conf->key_header, prev->key_header, "");
+    ngx_conf_merge_str_value(conf->key_scope, prev->key_scope, "");
+    ngx_conf_merge_ptr_value(conf->limits, prev->limits, NULL);
+    ngx_conf_merge_value(conf->limit_headers, prev->limit_headers, 1);
+}
+
+
 static ngx_int_t
 ngx_http_api_access_handler(ngx_http_request_t *r)
 {
@@ -73,7 +87,7 @@ ngx_http_api_access_handler(ngx_http_request_t *r)
     }
 
     if (alcf->key && !st->key_done && st->status == 0) {
-        rc = ngx_http_api_keys_check(r, alcf, st);
+        rc = ngx_http_api_key_check(r, alcf, st);
 
         if (rc == NGX_AGAIN) {
             goto suspend;

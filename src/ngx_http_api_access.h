@@ -12,6 +12,9 @@
 #include "ngx_http_api.h"
 
 
+void ngx_http_api_access_merge(ngx_http_api_loc_conf_t *prev,
+    ngx_http_api_loc_conf_t *conf);
+
 /* Postconfiguration: the access-phase handler and the header filter. */
 ngx_int_t ngx_http_api_access_init(ngx_conf_t *cf);
 

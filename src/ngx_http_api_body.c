@@ -17,7 +17,7 @@ static void ngx_http_api_body_post(ngx_http_request_t *r);
 static void ngx_http_api_body_read_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_body_pump(ngx_http_request_t *r,
     ngx_http_api_body_t *body, ngx_int_t *rc);
-static ngx_int_t ngx_http_api_status_problem(ngx_http_request_t *r,
+static ngx_int_t ngx_http_api_body_problem(ngx_http_request_t *r,
     ngx_int_t status);
 
 
@@ -77,7 +77,7 @@ ngx_http_api_body_read(ngx_http_request_t *r, ngx_http_api_body_t *body,
     rc = ngx_http_read_client_request_body(r, ngx_http_api_body_post);
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return ngx_http_api_status_problem(r, rc);
+        return ngx_http_api_body_problem(r, rc);
     }
 
     return NGX_DONE;
@@ -121,7 +121,7 @@ ngx_http_api_body_read_handler(ngx_http_request_t *r)
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
         r->read_event_handler = ngx_http_block_reading;
-        ngx_http_finalize_request(r, ngx_http_api_status_problem(r, rc));
+        ngx_http_finalize_request(r, ngx_http_api_body_problem(r, rc));
         return;
     }
 
@@ -178,7 +178,7 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
             if (body->max
                 && (off_t) (body->len + n) > body->max)
             {
-                *rc = ngx_http_api_status_problem(r,
+                *rc = ngx_http_api_body_problem(r,
                                             NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
                 return NGX_DECLINED;
             }
@@ -220,7 +220,7 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
         *rc = ngx_http_read_unbuffered_request_body(r);
 
         if (*rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-            *rc = ngx_http_api_status_problem(r, *rc);
+            *rc = ngx_http_api_body_problem(r, *rc);
             return NGX_DECLINED;
         }
 
@@ -234,7 +234,7 @@ ngx_http_api_body_pump(ngx_http_request_t *r, ngx_http_api_body_t *body,
 /* nginx's own body errors (413 of a chunked body, 400, 408) as problems. */
 
 static ngx_int_t
-ngx_http_api_status_problem(ngx_http_request_t *r, ngx_int_t status)
+ngx_http_api_body_problem(ngx_http_request_t *r, ngx_int_t status)
 {
     switch (status) {
 

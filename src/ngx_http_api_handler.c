@@ -136,6 +136,51 @@ ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* The resource API's part of merge_loc_conf. */
+
+char *
+ngx_http_api_handler_merge(ngx_conf_t *cf, ngx_http_api_loc_conf_t *prev,
+    ngx_http_api_loc_conf_t *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
+    ngx_conf_merge_uint_value(conf->limit_max, prev->limit_max, 1000);
+    ngx_conf_merge_size_value(conf->list_max_size, prev->list_max_size,
+                              1024 * 1024);
+
+    conf->limit_default = ngx_min(20, conf->limit_max);
+
+    ngx_conf_merge_uint_value(conf->idempotency, prev->idempotency,
+                              NGX_HTTP_API_IDEM_OFF);
+    ngx_conf_merge_msec_value(conf->idempotency_ttl, prev->idempotency_ttl,
+                              24 * 60 * 60 * 1000);
+    ngx_conf_merge_msec_value(conf->idempotency_lock_ttl,
+                              prev->idempotency_lock_ttl, 60 * 1000);
+
+    /* an "if" block inside an api location serves that location's API */
+    if (conf->api_loc == NULL) {
+        conf->api_loc = prev->api_loc;
+    }
+
+    /* so does a limit_except block, as proxy_pass's does */
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->lmt_excpt && clcf->handler == NULL && conf->api_loc != NULL) {
+        clcf->handler = ngx_http_api_handler;
+    }
+
+    if (conf->api_loc == conf && conf->collections == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"api\" in location \"%V\" needs at least one "
+                           "\"api_collection\"", &conf->base);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /*
  * The api locations enforce client_max_body_size themselves, so that an
  * oversized body gets a problem+json 413 rather than nginx's HTML page,

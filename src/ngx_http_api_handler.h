@@ -19,6 +19,10 @@ char *ngx_http_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_api_collection(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/* merge_loc_conf: the api directives, "if" and limit_except blocks. */
+char *ngx_http_api_handler_merge(ngx_conf_t *cf,
+    ngx_http_api_loc_conf_t *prev, ngx_http_api_loc_conf_t *conf);
+
 /* The content handler of every "api" location (and its limit_except). */
 ngx_int_t ngx_http_api_handler(ngx_http_request_t *r);
 

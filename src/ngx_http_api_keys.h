@@ -1,6 +1,6 @@
 
 /*
- * ngx_http_api_module: API keys (the access-phase check and its cache).
+ * ngx_http_api_module: the API key management endpoint (api_keys).
  */
 
 
@@ -9,43 +9,16 @@
 
 
 #include "ngx_http_api.h"
-#include "ngx_http_api_policy.h"
 
 
+/* amcf->key_scripts[] */
 #define NGX_HTTP_API_KEYS_CREATE   0
 #define NGX_HTTP_API_KEYS_DELETE   1
 #define NGX_HTTP_API_KEYS_LIST     2
 
-#define NGX_HTTP_API_KEY_NAME_MAX  64
-#define NGX_HTTP_API_KEY_MAX       256     /* a presented key's length */
-#define NGX_HTTP_API_SCOPES_MAX    32
-#define NGX_HTTP_API_SCOPE_MAX     80
 
-
-char *ngx_http_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_api_key_scope(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-
-/* Registers the key scripts; once per configuration. */
-ngx_int_t ngx_http_api_keys_init(ngx_conf_t *cf,
-    ngx_http_api_main_conf_t *amcf);
-
-/* The per-worker cache: created in init_process, freed in exit_process. */
-ngx_int_t ngx_http_api_keys_init_process(ngx_cycle_t *cycle,
-    ngx_http_api_main_conf_t *amcf);
-void ngx_http_api_keys_exit_process(ngx_http_api_main_conf_t *amcf);
-
-/*
- * Checks the request's key.  Returns NGX_OK when decided (a refusal is
- * recorded in st), NGX_AGAIN when the lookup is in flight (its reply
- * resumes the access phase), or an HTTP status on internal failure.
- */
-ngx_int_t ngx_http_api_keys_check(ngx_http_request_t *r,
-    ngx_http_api_loc_conf_t *alcf, ngx_http_api_policy_t *st);
-
-/* The Redis key of a key's record: <prefix>key:<hex digest>. */
-u_char *ngx_http_api_keys_record(ngx_pool_t *pool,
-    ngx_http_api_main_conf_t *amcf, u_char *digest, size_t *len);
+/* api_keys; */
+char *ngx_http_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 
 #endif /* _NGX_HTTP_API_KEYS_H_INCLUDED_ */

@@ -168,6 +168,20 @@ static ngx_str_t  ngx_http_api_metrics_zone_name =
 
 
 /*
+ * api_metrics;  cmd->post points to the content handler that writes the
+ * exposition (prometheus.c), so the counters depend on no output format.
+ */
+
+char *
+ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_handler_pt  *handler = cmd->post;
+
+    return ngx_http_api_metrics_endpoint(cf, conf, *handler);
+}
+
+
+/*
  * api_metrics, api_status: the location answers with "handler", is
  * counted, and the zone must exist.
  */

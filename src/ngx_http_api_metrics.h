@@ -112,7 +112,8 @@ void ngx_http_api_metrics_redis_done(ngx_http_api_main_conf_t *amcf);
 void ngx_http_api_metrics_conn_state(ngx_http_api_main_conf_t *amcf,
     ngx_uint_t from, ngx_uint_t to);
 
-/* Configuration: api_metrics_location, and what the handlers call. */
+/* Configuration: api_metrics, api_metrics_location, and helpers. */
+char *ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_api_metrics_location(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_api_metrics_endpoint(ngx_conf_t *cf,

@@ -211,19 +211,6 @@ ngx_http_api_openapi_build(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf,
 }
 
 
-/*
- * Where api_collection_schema plugs in: until collections have schemas,
- * every collection is {"type": "object"}.
- */
-
-json_t *
-ngx_http_api_openapi_schema(ngx_http_api_loc_conf_t *alcf,
-    ngx_str_t *collection)
-{
-    return NULL;
-}
-
-
 static ngx_int_t
 ngx_http_api_openapi_handler(ngx_http_request_t *r)
 {

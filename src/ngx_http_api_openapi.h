@@ -61,7 +61,7 @@ json_t *ngx_http_api_openapi_document(ngx_conf_t *cf,
 /*
  * A collection's JSON Schema as a new reference the caller owns, or NULL
  * when it has none (the document then says {"type": "object"}).  The
- * place where api_collection_schema plugs in.
+ * place where api_collection_schema plugs in (openapi_doc.c).
  */
 json_t *ngx_http_api_openapi_schema(ngx_http_api_loc_conf_t *alcf,
     ngx_str_t *collection);

@@ -279,6 +279,19 @@ done:
 }
 
 
+/*
+ * Where api_collection_schema plugs in: until collections have schemas,
+ * every collection is {"type": "object"}.
+ */
+
+json_t *
+ngx_http_api_openapi_schema(ngx_http_api_loc_conf_t *alcf,
+    ngx_str_t *collection)
+{
+    return NULL;
+}
+
+
 /* Sets o[key] = value, taking value's reference; records any failure. */
 
 static void

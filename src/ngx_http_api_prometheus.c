@@ -15,7 +15,6 @@
 #define NGX_HTTP_API_PROM_LINE  (256 + NGX_ATOMIC_T_LEN)
 
 
-static ngx_int_t ngx_http_api_prometheus_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_prometheus_head(ngx_http_api_metrics_out_t *out,
     const char *name, const char *type, const char *help);
 static ngx_int_t ngx_http_api_prometheus_requests(
@@ -32,17 +31,9 @@ static ngx_str_t  ngx_http_api_prometheus_type =
     ngx_string("text/plain; version=0.0.4; charset=utf-8");
 
 
-/* api_metrics; */
+/* The content handler of api_metrics locations. */
 
-char *
-ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    return ngx_http_api_metrics_endpoint(cf, conf,
-                                         ngx_http_api_prometheus_handler);
-}
-
-
-static ngx_int_t
+ngx_int_t
 ngx_http_api_prometheus_handler(ngx_http_request_t *r)
 {
     ngx_int_t                       rc;

@@ -1,6 +1,6 @@
 
 /*
- * ngx_http_api_module: api_metrics, the Prometheus text exposition.
+ * ngx_http_api_module: the Prometheus text exposition of the counters.
  */
 
 
@@ -11,7 +11,11 @@
 #include "ngx_http_api.h"
 
 
-char *ngx_http_api_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+/*
+ * The content handler of api_metrics locations: the directive's post
+ * (ngx_http_api_metrics(), metrics.c).
+ */
+ngx_int_t ngx_http_api_prometheus_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_HTTP_API_PROMETHEUS_H_INCLUDED_ */

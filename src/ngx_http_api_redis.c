@@ -784,3 +784,46 @@ ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     return NGX_CONF_OK;
 }
+
+
+/* The engine's part of init_main_conf: defaults, and what must agree. */
+
+char *
+ngx_http_api_redis_init_main_conf(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf)
+{
+    ngx_conf_init_uint_value(amcf->connections, 2);
+    ngx_conf_init_msec_value(amcf->connect_timeout, 1000);
+    ngx_conf_init_msec_value(amcf->timeout, 1000);
+    ngx_conf_init_msec_value(amcf->backoff_max, 500);
+    ngx_conf_init_uint_value(amcf->max_pending, 1024);
+    ngx_conf_init_value(amcf->database, 0);
+
+    if (amcf->prefix.data == NULL) {
+        ngx_str_set(&amcf->prefix, "api:");
+    }
+
+    if (amcf->backoff_max < 100) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"api_redis_backoff_max\" must be at least 100ms, "
+                      "not %Mms", amcf->backoff_max);
+        return NGX_CONF_ERROR;
+    }
+
+    if (amcf->username.len && amcf->password.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"api_redis_username\" \"%V\" needs "
+                      "\"api_redis_password\"", &amcf->username);
+        return NGX_CONF_ERROR;
+    }
+
+    if (amcf->needs_file.len && amcf->server.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "the Redis-backed location at %V:%ui needs "
+                      "\"api_redis_server\" in the \"http\" block",
+                      &amcf->needs_file, amcf->needs_line);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}

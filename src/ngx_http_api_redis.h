@@ -61,6 +61,10 @@ typedef void (*ngx_http_api_redis_handler_pt)(ngx_http_request_t *r,
 char *ngx_http_api_redis_server(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/* init_main_conf: the engine's defaults and checks. */
+char *ngx_http_api_redis_init_main_conf(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf);
+
 ngx_int_t ngx_http_api_redis_init_process(ngx_cycle_t *cycle,
     ngx_http_api_main_conf_t *amcf);
 void ngx_http_api_redis_exit_process(ngx_http_api_main_conf_t *amcf);

@@ -113,6 +113,19 @@ ngx_http_api_discard_body(ngx_http_request_t *r)
 }
 
 
+/* init_main_conf: problem bodies carry $request_id. */
+
+ngx_int_t
+ngx_http_api_response_init(ngx_conf_t *cf, ngx_http_api_main_conf_t *amcf)
+{
+    ngx_str_t  request_id = ngx_string("request_id");
+
+    amcf->request_id_index = ngx_http_get_variable_index(cf, &request_id);
+
+    return (amcf->request_id_index == NGX_ERROR) ? NGX_ERROR : NGX_OK;
+}
+
+
 /* OPTIONS: 204 with Allow, the body discarded. */
 
 ngx_int_t

@@ -36,6 +36,10 @@ ngx_int_t ngx_http_api_send_chain(ngx_http_request_t *r, ngx_uint_t status,
 
 ngx_int_t ngx_http_api_discard_body(ngx_http_request_t *r);
 
+/* init_main_conf: the index of $request_id. */
+ngx_int_t ngx_http_api_response_init(ngx_conf_t *cf,
+    ngx_http_api_main_conf_t *amcf);
+
 /* OPTIONS: 204 with Allow; returns what to finalize with. */
 ngx_int_t ngx_http_api_send_options(ngx_http_request_t *r,
     const char *allow);
