@@ -543,6 +543,14 @@ ngx_http_api_oa_finish(ngx_http_api_oa_loc_t *lc, json_t *op)
 
     if (lc->alcf->limits != NULL) {
         ngx_http_api_oa_problems(lc, op, 429, 503, 0);
+
+        /* the limits themselves, as RateLimit-Policy writes them */
+        if (lc->limits != NULL) {
+            ngx_http_api_oa_set(lc->oa,
+                                json_object_get(json_object_get(op,
+                                                    "responses"), "429"),
+                                "description", json_string(lc->limits));
+        }
     }
 
     ngx_http_api_oa_problems(lc, op, 500, 0);

@@ -40,6 +40,7 @@ typedef struct {
     const char                  *tag;
     const char                  *prefix;   /* of operation ids */
     const char                  *base;     /* the location's path */
+    const char                  *limits;   /* the 429's description */
 } ngx_http_api_oa_loc_t;
 
 

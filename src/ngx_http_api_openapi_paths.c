@@ -9,8 +9,11 @@
 #include "ngx_http_api_openapi_int.h"
 #include "ngx_http_api_health.h"
 #include "ngx_http_api_idempotency.h"
+#include "ngx_http_api_limit_local.h"
 
 
+static const char *ngx_http_api_oa_limits(ngx_conf_t *cf,
+    ngx_array_t *limits);
 static ngx_int_t ngx_http_api_oa_location(ngx_http_api_oa_t *oa,
     ngx_http_api_openapi_loc_t *loc);
 static void ngx_http_api_oa_api(ngx_http_api_oa_loc_t *lc);
@@ -153,6 +156,10 @@ ngx_http_api_oa_location(ngx_http_api_oa_t *oa,
 
     if (lc.base == NULL || lc.prefix == NULL) {
         return NGX_ERROR;
+    }
+
+    if (alcf->limits != NULL) {
+        lc.limits = ngx_http_api_oa_limits(oa->cf, alcf->limits);
     }
 
     if (alcf->key_scope.len) {
@@ -679,4 +686,40 @@ ngx_http_api_oa_self(ngx_http_api_oa_loc_t *lc)
         ngx_http_api_oa_add_header(lc, resp, "ETag");
         ngx_http_api_oa_finish(lc, op);
     }
+}
+
+
+/*
+ * "Over a rate limit (rate_limited): "per_addr";q=100;w=1, burst 200":
+ * the location's limits that may refuse (not dry_run ones).
+ */
+
+static const char *
+ngx_http_api_oa_limits(ngx_conf_t *cf, ngx_array_t *limits)
+{
+    u_char                     *p, *last;
+    ngx_uint_t                  i, n;
+    ngx_http_api_limit_t       *limit;
+    ngx_http_api_limit_zone_t  *zone;
+    u_char                      buf[1024];
+
+    p = ngx_cpymem(buf, "Over a rate limit (rate_limited):",
+                   sizeof("Over a rate limit (rate_limited):") - 1);
+    last = buf + sizeof(buf) - 1;
+    limit = limits->elts;
+    n = 0;
+
+    for (i = 0; i < limits->nelts; i++) {
+        if (limit[i].dry_run) {
+            continue;
+        }
+
+        zone = limit[i].shm_zone->data;
+        p = ngx_slprintf(p, last, "%s %V, burst %ui", n++ ? ";" : "",
+                         &zone->policy, limit[i].burst);
+    }
+
+    *p = '\0';
+
+    return ngx_http_api_oa_str(cf, "%s.", buf);
 }

@@ -12,7 +12,7 @@ use JSON::PP;
 
 repeat_each(1);
 
-plan tests => repeat_each() * (30 + 17 + 5 + 2 + 2 + 3);
+plan tests => repeat_each() * (31 + 17 + 5 + 2 + 2 + 3);
 
 no_shuffle();
 
@@ -122,6 +122,9 @@ is(join(' ', sort keys %{ $d->{paths} }),
 my $post = $d->{paths}{'/v1/items'}{post};
 is(statuses($post), '201,400,404,409,413,415,422,429,500,503,504',
    'POST: README\'s statuses, idempotency\'s, the limit\'s');
+is($post->{responses}{429}{description},
+   'Over a rate limit (rate_limited): "z";q=10;w=1, burst 5.',
+   'the 429 names the limit');
 my ($ik) = grep { $_->{name} eq 'Idempotency-Key' }
            @{ $post->{parameters} || [] };
 ok($ik && $ik->{required}, 'api_idempotency required: a required header');
