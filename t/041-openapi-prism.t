@@ -23,7 +23,8 @@ $ENV{TEST_NGINX_PRISM_PORT} ||= ($ENV{TEST_NGINX_PORT} || 1984) - 80;
 
 repeat_each(1);
 
-plan tests => repeat_each() * (1 + 1 + 3 + 46 + 1);
+# status, body, the proxy started, 45 requests, 3 more checks, the log
+plan tests => repeat_each() * (1 + 1 + 1 + 45 + 3 + 1);
 
 our $Prism = 'tools/npm/node_modules/.bin/prism';
 our $Port = $ENV{TEST_NGINX_PRISM_PORT};
