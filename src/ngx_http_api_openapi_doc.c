@@ -393,6 +393,7 @@ ngx_http_api_oa_problems(ngx_http_api_oa_loc_t *lc, json_t *op,
     int first, ...)
 {
     char                       key[NGX_INT_T_LEN + 1];
+    char                       name[sizeof("Problem") + NGX_INT_T_LEN];
     json_t                    *responses, *resp, *headers;
     va_list                    args;
     int                        status;
@@ -454,7 +455,25 @@ ngx_http_api_oa_problems(ngx_http_api_oa_loc_t *lc, json_t *op,
             json_decref(headers);
         }
 
-        ngx_http_api_oa_set(oa, responses, key, resp);
+        if (lc->alcf->limits != NULL) {
+            /* its responses get the RateLimit headers: each its own */
+            ngx_http_api_oa_set(oa, responses, key, resp);
+            continue;
+        }
+
+        /* the same problem everywhere: one component for each status */
+
+        *ngx_sprintf((u_char *) name, "Problem%d", status) = '\0';
+
+        if (json_object_get(oa->responses, name) == NULL) {
+            ngx_http_api_oa_set(oa, oa->responses, name, resp);
+
+        } else {
+            json_decref(resp);
+        }
+
+        ngx_http_api_oa_set(oa, responses, key,
+                            ngx_http_api_oa_ref(oa, "responses", name));
     }
 
     va_end(args);

@@ -23,6 +23,7 @@ typedef struct {
     json_t                      *schemas;
     json_t                      *headers;
     json_t                      *params;
+    json_t                      *responses;    /* shared problems */
     json_t                      *security;     /* securitySchemes */
     json_t                      *tags;
     json_t                      *opids;        /* a set: taken ids */

@@ -49,6 +49,7 @@ ngx_http_api_openapi_document(ngx_conf_t *cf,
     oa.schemas = json_object();
     oa.headers = json_object();
     oa.params = json_object();
+    oa.responses = json_object();
     oa.security = json_object();
     oa.tags = json_array();
     oa.opids = json_object();
@@ -87,7 +88,7 @@ ngx_http_api_openapi_document(ngx_conf_t *cf,
     ngx_http_api_oa_set(&oa, oa.root, "components", components);
 
     if (components == NULL || oa.schemas == NULL || oa.headers == NULL
-        || oa.params == NULL || oa.security == NULL)
+        || oa.params == NULL || oa.security == NULL || oa.responses == NULL)
     {
         oa.failed = 1;
         goto done;
@@ -96,10 +97,12 @@ ngx_http_api_openapi_document(ngx_conf_t *cf,
     json_incref(oa.schemas);
     json_incref(oa.headers);
     json_incref(oa.params);
+    json_incref(oa.responses);
     json_incref(oa.security);
     ngx_http_api_oa_set(&oa, components, "schemas", oa.schemas);
     ngx_http_api_oa_set(&oa, components, "headers", oa.headers);
     ngx_http_api_oa_set(&oa, components, "parameters", oa.params);
+    ngx_http_api_oa_set(&oa, components, "responses", oa.responses);
     ngx_http_api_oa_set(&oa, components, "securitySchemes", oa.security);
 
     ngx_http_api_oa_components(&oa);
@@ -114,6 +117,10 @@ ngx_http_api_openapi_document(ngx_conf_t *cf,
         json_object_del(components, "securitySchemes");
     }
 
+    if (json_object_size(oa.responses) == 0) {
+        json_object_del(components, "responses");
+    }
+
     if (json_object_size(oa.headers) == 0) {
         json_object_del(components, "headers");
     }
@@ -126,6 +133,7 @@ done:
     json_decref(oa.schemas);
     json_decref(oa.headers);
     json_decref(oa.params);
+    json_decref(oa.responses);
     json_decref(oa.security);
     json_decref(oa.opids);
 
