@@ -23,6 +23,8 @@
 #include "ngx_http_api_response.h"
 #include "ngx_http_api_status.h"
 #include "ngx_http_api_variables.h"
+#include "ngx_http_api_openapi.h"
+#include "ngx_http_api_cors.h"
 
 
 static ngx_int_t ngx_http_api_postconfiguration(ngx_conf_t *cf);
@@ -289,6 +291,20 @@ static ngx_command_t  ngx_http_api_commands[] = {
       offsetof(ngx_http_api_loc_conf_t, idempotency_lock_ttl),
       NULL },
 
+    { ngx_string("api_openapi"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_openapi,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_cors"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_cors,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -410,6 +426,7 @@ ngx_http_api_create_loc_conf(ngx_conf_t *cf)
     alcf->idempotency = NGX_CONF_UNSET_UINT;
     alcf->idempotency_ttl = NGX_CONF_UNSET_MSEC;
     alcf->idempotency_lock_ttl = NGX_CONF_UNSET_MSEC;
+    alcf->cors = NGX_CONF_UNSET_PTR;
 
     return alcf;
 }
@@ -421,6 +438,11 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_api_loc_conf_t *prev = parent;
     ngx_http_api_loc_conf_t *conf = child;
 
+    /* before anything is inherited: what this very block serves */
+    if (ngx_http_api_openapi_collect(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     ngx_conf_merge_value(conf->health, prev->health, 0);
     /* 0: PING has api_redis_timeout, as every command */
     ngx_conf_merge_msec_value(conf->health_threshold, prev->health_threshold,
@@ -429,6 +451,10 @@ ngx_http_api_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->keys, prev->keys, 0);
 
     ngx_http_api_access_merge(prev, conf);
+
+    if (ngx_http_api_cors_merge(prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     if (ngx_http_api_handler_merge(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
@@ -497,7 +523,9 @@ ngx_http_api_postconfiguration(ngx_conf_t *cf)
 
     if (ngx_http_api_limit_init(cf, amcf) != NGX_OK
         || ngx_http_api_access_init(cf) != NGX_OK
-        || ngx_http_api_metrics_postconfiguration(cf) != NGX_OK)
+        || ngx_http_api_metrics_postconfiguration(cf) != NGX_OK
+        || ngx_http_api_openapi_init(cf, amcf) != NGX_OK
+        || ngx_http_api_cors_init(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }

@@ -25,6 +25,8 @@ typedef struct ngx_http_api_digest_s     ngx_http_api_digest_t;
 typedef struct ngx_http_api_metrics_s  ngx_http_api_metrics_t;
 typedef struct ngx_http_api_op_s       ngx_http_api_op_t;
 typedef struct ngx_http_api_policy_s   ngx_http_api_policy_t;
+typedef struct ngx_http_api_openapi_s  ngx_http_api_openapi_t;
+typedef struct ngx_http_api_cors_s     ngx_http_api_cors_t;
 
 
 /* A Lua script the engine loads on every connection (SCRIPT LOAD). */
@@ -75,6 +77,8 @@ typedef struct {
     ngx_array_t                  limit_uses;   /* ngx_shm_zone_t * */
     /* api_metrics, api_status: the shared counters, or NULL (metrics.c) */
     ngx_http_api_metrics_t      *metrics;
+    /* api_openapi: the locations documents describe (openapi.c) */
+    ngx_array_t                 *openapi_locs;
 
     /* per worker: created in init_process, destroyed in exit_process */
     ngx_http_api_redis_t        *redis;
@@ -122,6 +126,11 @@ typedef struct ngx_http_api_loc_conf_s {
     ngx_uint_t                   idempotency;  /* NGX_HTTP_API_IDEM_* */
     ngx_msec_t                   idempotency_ttl;
     ngx_msec_t                   idempotency_lock_ttl;
+
+    /* api_openapi: the document served here (openapi.c), or NULL */
+    ngx_http_api_openapi_t      *openapi;
+    /* api_cors (cors.c), or NULL */
+    ngx_http_api_cors_t         *cors;
 } ngx_http_api_loc_conf_t;
 
 
