@@ -90,6 +90,13 @@ static const char  *ngx_http_api_oa_codes[] = {
     "insufficient_scope", "api_key_unavailable",
     "invalid_key_request", "key_exists",
     "rate_limited", "ratelimit_unavailable",
+    "unsupported_content_encoding",
+    /* api_problem: what nginx itself refuses, behind error_page */
+    "bad_request", "unauthorized", "forbidden", "request_timeout",
+    "length_required", "uri_too_long", "range_not_satisfiable",
+    "too_many_requests", "not_implemented", "bad_gateway",
+    "service_unavailable", "gateway_timeout",
+    "http_version_not_supported", "insufficient_storage", "http_error",
     NULL
 };
 
