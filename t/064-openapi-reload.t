@@ -38,8 +38,12 @@ $text =~ s/api_collection items;/api_collection items extra;/
 open my $out, '>', $conf or die "$conf: $!";
 print $out $text;
 close $out;
+my @old_workers = worker_pids();
 kill 'HUP', nginx_master_pid();
+# the old worker may still take a connection while it shuts down: wait
+# until it is gone, then for the new document
 my $t = wait_until(10, sub {
+    return 0 if grep { kill 0, $_ } @old_workers;
     my $e = http_request('GET', '/openapi.json')->{headers}{etag};
     defined $e && $e ne $old;
 });
